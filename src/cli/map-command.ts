@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { parseJsonText } from '../definition/json-file';
+import { isRecord } from '../iml/values';
+import { mapEvent, payloadViolations, unroutableReason } from '../mapping/map-event';
+import { CliIo, ExitCode } from './io';
+import { loadAppFor } from './load';
+
+interface MapOptions {
+  app?: string;
+  module?: string;
+  parameters?: string;
+}
+
+/** `map`: one Plug&Paid payload in, `{ module: [bundle, …] }` out for every trigger that reacts to it. */
+export function mapCommand(io: CliIo): Command {
+  return new Command('map')
+    .description('map one Plug&Paid webhook payload (a file, or - / nothing for stdin) to bundles, per trigger')
+    .argument('[file]', 'payload JSON file, or - for standard input')
+    .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
+    .option('--module <name>', 'only this module (folder name, e.g. watch-one-time-sale)')
+    .option('--parameters <json>', 'trigger parameter values as JSON, e.g. \'{"bundlePerOrderLine":true}\'')
+    .action(async (file: string | undefined, options: MapOptions) => {
+      const app = loadAppFor(io, options.app);
+      const parameters = options.parameters === undefined ? undefined : parseOrExit(io, options.parameters, '--parameters');
+      if (parameters !== undefined && !isRecord(parameters)) fail(io, '--parameters must be a JSON object');
+      if (options.module && !app.modules.some((module) => module.name === options.module)) {
+        fail(io, `unknown module '${options.module}'. Modules: ${app.modules.map((module) => module.name).join(', ')}`);
+      }
+      const source = file === undefined || file === '-' ? 'standard input' : file;
+      const payload = parseOrExit(io, await readPayload(io, file), source);
+      const reason = unroutableReason(app, payload);
+      if (reason) fail(io, `No trigger reacts to this payload: ${reason}`);
+
+      for (const violation of payloadViolations(app, payload)) {
+        io.stderr(`warning: payload${violation.pointer || ''} ${violation.message} (mapped anyway)\n`);
+      }
+      const results = mapEvent(app, payload, { only: options.module, parameters: parameters as Record<string, unknown> | undefined });
+      if (results.length === 0) fail(io, `module '${options.module}' does not react to event type '${String((payload as Record<string, unknown>).type)}'`);
+      const output: Record<string, unknown[]> = {};
+      let failed = false;
+      for (const result of results) {
+        if (!result.ok) {
+          io.stderr(`error: ${result.module} could not map the payload: ${result.error}\n`);
+          failed = true;
+          continue;
+        }
+        output[result.module] = result.bundles.map((bundle) => bundle.data);
+        result.bundles.forEach((bundle, index) =>
+          bundle.errors.forEach((error) => {
+            io.stderr(`error: ${result.module} bundle ${index + 1}${error.pointer} ${error.message}\n`);
+            failed = true;
+          }),
+        );
+      }
+      io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+      if (failed) throw new ExitCode(1);
+    });
+}
+
+async function readPayload(io: CliIo, file: string | undefined): Promise<string> {
+  if (file === undefined || file === '-') return io.readStdin();
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    return fail(io, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+function parseOrExit(io: CliIo, text: string, source: string): unknown {
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) fail(io, `${source}: ${parsed.message}`);
+  return (parsed as { value: unknown }).value;
+}
+
+function fail(io: CliIo, message: string): never {
+  io.stderr(`${message}\n`);
+  throw new ExitCode(2);
+}

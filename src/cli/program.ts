@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { docsCommand } from './docs-command';
+import { CliIo, ExitCode } from './io';
+import { mapCommand } from './map-command';
+import { validateCommand } from './validate-command';
+
+/** The `plugnpaid-connector` command tree, writing to the given io. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('plugnpaid-connector')
+    .description('Plug&Paid connector for Make and Ibexa Connect: validate, map, document, run and export the app')
+    .showHelpAfterError();
+  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io)]) program.addCommand(command);
+  const configure = (command: Command): void => {
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    command.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}
+
+/** Runs the CLI with argv (as process.argv) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof ExitCode) return error.code;
+    if (error instanceof CommanderError) return error.exitCode;
+    io.stderr(`unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

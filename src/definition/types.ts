@@ -1,0 +1,145 @@
+import type { CompiledDirective } from '../iml';
+import type { JsonSchema } from './schema-resolver';
+
+/** A Make parameter (dialog field). */
+export interface Parameter {
+  name: string;
+  label: string;
+  type: string;
+  help?: string;
+  required?: boolean;
+  default?: unknown;
+  multiple?: boolean;
+  options?: string | Array<{ label: string; value: unknown }>;
+  [key: string]: unknown;
+}
+
+/** A Make request directive with its response handling. */
+export interface Communication {
+  url?: string;
+  baseUrl?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  qs?: Record<string, unknown>;
+  body?: unknown;
+  timeout?: number;
+  response?: {
+    valid?: boolean | string | { condition: boolean | string; message?: string; type?: string };
+    error?: { message: string; type?: string; [status: string]: unknown };
+    iterate?: string;
+    output?: unknown;
+    metadata?: { type: string; value: string };
+  };
+  log?: { sanitize?: string[] };
+}
+
+export interface Manifest {
+  name: string;
+  label: string;
+  version: string;
+  description: string;
+  theme: string;
+  language: string;
+  payloadVersion: string;
+  components: {
+    base: string;
+    connection: string;
+    parameters: string;
+    events: string;
+    webhooks: Record<string, string>;
+    rpcs: Record<string, string>;
+    payloads: Record<string, string>;
+    modules: string[];
+  };
+}
+
+export interface ConnectionDefinition {
+  file: string;
+  label: string;
+  type: 'basic';
+  parameters: Parameter[];
+  communication: Communication;
+}
+
+export interface WebhookDefinition {
+  id: string;
+  file: string;
+  label: string;
+  type: 'web' | 'web-shared';
+  parameters: Parameter[];
+  instructions: string[];
+}
+
+export interface RpcDefinition {
+  id: string;
+  file: string;
+  label: string;
+  communication: Communication;
+}
+
+export interface CatalogueEvent {
+  type: string;
+  label: string;
+  provenance: 'observed' | 'assumed';
+  payload: string;
+  aliases: string[];
+  modules: string[];
+  unwatched?: boolean;
+}
+
+/** How one payload becomes bundles, in Make's webhook terms: a condition, optional iteration, an output. */
+export interface BundleMapping {
+  /** IML deciding whether the event produces bundles at all (e.g. the product filter). */
+  condition?: string;
+  /** One bundle per element of `container`, when the parameter `enabledBy` is on. */
+  iterate?: { container: string; condition?: string; enabledBy: string };
+  /** The bundle shape: IML JSON generated from the output schema's x-iml sources. */
+  output: unknown;
+}
+
+export interface CompiledMapping {
+  condition?: CompiledDirective;
+  iterate?: { container: CompiledDirective; condition?: CompiledDirective; enabledBy: string };
+  output: CompiledDirective;
+}
+
+export interface Sample {
+  title: string;
+  parameters?: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  bundles: Array<Record<string, unknown>>;
+}
+
+export interface ModuleDefinition {
+  /** Folder name, e.g. watch-one-time-sale: the module's identity everywhere. */
+  name: string;
+  label: string;
+  description: string;
+  webhook: string;
+  parameters: Parameter[];
+  orderLines?: string;
+  /** Canonical event types (from the catalogue) this module reacts to. */
+  events: string[];
+  /** The resolved output JSON Schema (self-contained). */
+  output: JsonSchema;
+  mapping: BundleMapping;
+  compiled: CompiledMapping;
+  samples: Sample[];
+  files: { module: string; output: string; samples: string };
+}
+
+/** A loaded, resolved app definition: what the runtime, the docs and the export all read. */
+export interface AppDefinition {
+  dir: string;
+  manifest: Manifest;
+  base: Communication & { file: string };
+  connection: ConnectionDefinition;
+  sharedParameters: Record<string, Parameter>;
+  webhooks: Record<string, WebhookDefinition>;
+  rpcs: Record<string, RpcDefinition>;
+  events: Record<string, CatalogueEvent>;
+  /** Alias or canonical type → canonical type. */
+  eventAliases: Record<string, string>;
+  payloadSchemas: Record<string, JsonSchema>;
+  modules: ModuleDefinition[];
+}

@@ -1,0 +1,95 @@
+import { builtinFunctions, evaluateDirective, ImlContext } from '../iml';
+import { isRecord, isTruthy } from '../iml/values';
+import type { AppDefinition, ModuleDefinition } from '../definition/types';
+import { catalogueEvent } from './route';
+import { SchemaViolation, violations } from './bundle-validator';
+
+/** A bundle and what is wrong with it against the module's output schema (empty when it conforms). */
+export interface MappedBundle {
+  data: Record<string, unknown>;
+  errors: SchemaViolation[];
+}
+
+/** The outcome of mapping one payload with one module: bundles, or a structured error. Never a throw. */
+export type ModuleMapping =
+  | { ok: true; module: string; bundles: MappedBundle[]; filtered: boolean }
+  | { ok: false; module: string; error: string };
+
+export interface MapOptions {
+  /** The trigger's parameter values (product filter, one bundle per order line); defaults apply when absent. */
+  parameters?: Record<string, unknown>;
+  /** IANA zone for date functions. */
+  timezone?: string;
+}
+
+/** Values of the module's parameters: the given ones over each parameter's default. */
+export function parameterValues(module: ModuleDefinition, given: Record<string, unknown> = {}): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const parameter of module.parameters) {
+    if (parameter.default !== undefined) values[parameter.name] = parameter.default;
+  }
+  return { ...values, ...given };
+}
+
+/** Maps one Plug&Paid payload with one module, as Make's webhook would: condition, iterate, output. */
+export function mapWithModule(module: ModuleDefinition, payload: unknown, options: MapOptions = {}): ModuleMapping {
+  try {
+    const parameters = parameterValues(module, options.parameters);
+    const variables: Record<string, unknown> = { body: payload, parameters };
+    const context: ImlContext = { variables, functions: builtinFunctions, timezone: options.timezone ?? 'UTC' };
+    const { compiled } = module;
+    if (compiled.condition && !isTruthy(evaluateDirective(compiled.condition, context))) {
+      return { ok: true, module: module.name, bundles: [], filtered: true };
+    }
+    let items: unknown[] = [undefined];
+    if (compiled.iterate && isTruthy(parameters[compiled.iterate.enabledBy])) {
+      const container = evaluateDirective(compiled.iterate.container, context);
+      const lines = Array.isArray(container) ? container : [];
+      const { condition } = compiled.iterate;
+      items = condition ? lines.filter((item) => isTruthy(evaluateDirective(condition, { ...context, variables: { ...variables, item } }))) : lines;
+    }
+    const bundles = items.map((item) => {
+      const itemContext = item === undefined ? context : { ...context, variables: { ...variables, item } };
+      const data = toJsonBundle(evaluateDirective(compiled.output, itemContext));
+      return { data, errors: violations(module.output, data) };
+    });
+    return { ok: true, module: module.name, bundles, filtered: bundles.length === 0 };
+  } catch (error) {
+    return { ok: false, module: module.name, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Bundles leave as JSON: dates become ISO-8601 text, as Make serialises them. */
+function toJsonBundle(value: unknown): Record<string, unknown> {
+  const json = JSON.parse(JSON.stringify(value ?? {})) as unknown;
+  return isRecord(json) ? json : { value: json };
+}
+
+/** Why a payload cannot be routed, in words for a person; undefined when it can. */
+export function unroutableReason(app: AppDefinition, payload: unknown): string | undefined {
+  if (!isRecord(payload)) return 'the payload is not a JSON object';
+  if (typeof payload.type !== 'string' || payload.type === '') return "the payload has no 'type' (the Plug&Paid event type)";
+  const event = catalogueEvent(app, payload.type);
+  if (!event) {
+    const known = Object.keys(app.eventAliases).sort().join(', ');
+    return `unknown event type '${payload.type}'. Known types: ${known}. If Plug&Paid really sends this name, add it to the aliases of the matching event in schemas/events.json.`;
+  }
+  if (event.modules.length === 0) return `event type '${payload.type}' is in the catalogue but no module watches it`;
+  return undefined;
+}
+
+/** Maps a payload with every module that watches its event type (or only `only`, when given). */
+export function mapEvent(app: AppDefinition, payload: unknown, options: MapOptions & { only?: string } = {}): ModuleMapping[] {
+  const event = isRecord(payload) ? catalogueEvent(app, payload.type) : undefined;
+  if (!event) return [];
+  return app.modules
+    .filter((module) => event.modules.includes(module.name) && (!options.only || options.only === module.name))
+    .map((module) => mapWithModule(module, payload, options));
+}
+
+/** Violations of the payload schema for the event's payload kind (informational: mapping still runs). */
+export function payloadViolations(app: AppDefinition, payload: unknown): SchemaViolation[] {
+  const event = isRecord(payload) ? catalogueEvent(app, payload.type) : undefined;
+  const schema = event ? app.payloadSchemas[event.payload] : undefined;
+  return schema ? violations(schema, payload) : [];
+}
