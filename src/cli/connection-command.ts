@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { ApiError } from '../http/api-error';
+import { runRpc, testConnection } from '../http/connection';
+import { CliIo, ExitCode } from './io';
+import { loadAppFor } from './load';
+
+/** The API token comes from the environment only: a flag would land in shell history and process lists. */
+export const TOKEN_VARIABLE = 'PLUGNPAID_API_TOKEN';
+
+function tokenFrom(io: CliIo): Record<string, unknown> {
+  const token = io.env[TOKEN_VARIABLE];
+  if (!token) {
+    io.stderr(`Set ${TOKEN_VARIABLE} to your Plug&Paid API token first.\n`);
+    throw new ExitCode(2);
+  }
+  return { apiToken: token };
+}
+
+async function reportingApiErrors<T>(io: CliIo, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    io.stderr(`${error.type}: ${error.message}\n`);
+    throw new ExitCode(1);
+  }
+}
+
+/** `connection test`: runs the connection's test request against Plug&Paid with the token from the environment. */
+export function connectionCommand(io: CliIo): Command {
+  const command = new Command('connection').description(`work with the Plug&Paid connection (token from ${TOKEN_VARIABLE})`);
+  command
+    .command('test')
+    .description('call the connection test request (products/list) and report whether the token works')
+    .option('--app <dir>', 'app directory')
+    .action(async (options: { app?: string }) => {
+      const app = loadAppFor(io, options.app);
+      const values = tokenFrom(io);
+      const result = await reportingApiErrors(io, () => testConnection(app, values));
+      io.stdout(`connection OK${result.metadata ? `: ${result.metadata}` : ''}\n`);
+    });
+  return command;
+}
+
+/** `rpc <name>`: runs an RPC (e.g. listProducts) and prints its options as JSON. */
+export function rpcCommand(io: CliIo): Command {
+  return new Command('rpc')
+    .description(`run an RPC such as listProducts and print its options (token from ${TOKEN_VARIABLE})`)
+    .argument('<name>', 'RPC name, e.g. listProducts')
+    .option('--app <dir>', 'app directory')
+    .action(async (name: string, options: { app?: string }) => {
+      const app = loadAppFor(io, options.app);
+      if (!app.rpcs[name]) {
+        io.stderr(`unknown RPC '${name}' (known: ${Object.keys(app.rpcs).join(', ')})\n`);
+        throw new ExitCode(2);
+      }
+      const values = tokenFrom(io);
+      const choices = await reportingApiErrors(io, () => runRpc(app, name, values));
+      io.stdout(`${JSON.stringify(choices, null, 2)}\n`);
+    });
+}

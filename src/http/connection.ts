@@ -1,0 +1,34 @@
+import type { AppDefinition } from '../definition/types';
+import { callApi, shapeResponse } from './request';
+
+/** The values of the connection's password fields: what must never be printed. */
+export function connectionSecrets(app: AppDefinition, values: Record<string, unknown>): string[] {
+  return app.connection.parameters
+    .filter((parameter) => parameter.type === 'password')
+    .map((parameter) => values[parameter.name])
+    .filter((value): value is string => typeof value === 'string');
+}
+
+/**
+ * Runs the connection test for real. Make's connection does not inherit the base; ours takes the base's
+ * response handling when it sets none, so error messages are written once (the export writes them out).
+ */
+export async function testConnection(app: AppDefinition, values: Record<string, unknown>, fetchImpl?: typeof fetch): Promise<{ metadata?: string }> {
+  const { communication } = app.connection;
+  const base = { response: { valid: app.base.response?.valid, error: app.base.response?.error } };
+  const variables = { parameters: values };
+  const answer = await callApi({ communication, base, variables, secrets: connectionSecrets(app, values), fetch: fetchImpl });
+  const metadata = communication.response?.metadata;
+  if (!metadata) return {};
+  const [value] = shapeResponse({ response: { output: metadata.value } }, answer, variables);
+  return { metadata: typeof value === 'string' ? value : undefined };
+}
+
+/** Runs an RPC with a connection and returns its options (label/value pairs for a dropdown). */
+export async function runRpc(app: AppDefinition, name: string, values: Record<string, unknown>, fetchImpl?: typeof fetch): Promise<unknown[]> {
+  const rpc = app.rpcs[name];
+  if (!rpc) throw new Error(`unknown RPC '${name}' (known: ${Object.keys(app.rpcs).join(', ')})`);
+  const variables = { connection: values, parameters: {} };
+  const answer = await callApi({ communication: rpc.communication, base: app.base, variables, secrets: connectionSecrets(app, values), fetch: fetchImpl });
+  return shapeResponse(rpc.communication, answer, variables);
+}

@@ -1,0 +1,36 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_APP_DIR } from '../../src/definition/loader';
+
+/** A throw-away copy of the shipped app, to break one thing in and validate. */
+export class AppCopy {
+  readonly dir = mkdtempSync(join(tmpdir(), 'plugnpaid-app-'));
+
+  constructor() {
+    for (const part of ['manifest.json', 'connector', 'modules', 'schemas']) {
+      cpSync(join(DEFAULT_APP_DIR, part), join(this.dir, part), { recursive: true });
+    }
+  }
+
+  /** Reads a JSON file of the copy. */
+  read<T = any>(file: string): T {
+    return JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as T;
+  }
+
+  /** Rewrites a JSON file of the copy through `change`. */
+  edit<T = any>(file: string, change: (value: T) => void): void {
+    const value = this.read<T>(file);
+    change(value);
+    writeFileSync(join(this.dir, file), JSON.stringify(value, null, 2));
+  }
+
+  /** Writes raw text (for broken JSON). */
+  write(file: string, text: string): void {
+    writeFileSync(join(this.dir, file), text);
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

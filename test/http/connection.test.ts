@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { loadApp } from '../../src/definition/loader';
+import { ApiError } from '../../src/http/api-error';
+import { runRpc, testConnection } from '../../src/http/connection';
+import { cli } from '../helpers/cli';
+
+const app = loadApp();
+const TOKEN = 'pnp_live_5ecr3t_T0ken_abcdef';
+const api = () => nock('https://api.plugnpaid.com');
+
+async function failure(work: () => Promise<unknown>): Promise<ApiError> {
+  try {
+    await work();
+  } catch (error) {
+    expect(error).to.be.instanceOf(ApiError);
+    expect((error as Error).message).to.not.contain(TOKEN);
+    expect(String((error as Error).stack)).to.not.contain(TOKEN);
+    return error as ApiError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('the Plug&Paid connection', () => {
+  before(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  after(() => nock.enableNetConnect());
+
+  describe('connection test', () => {
+    it('calls products/list with the token as a Bearer header and reports the account', async () => {
+      const scope = api()
+        .get('/v1/products/list')
+        .matchHeader('authorization', `Bearer ${TOKEN}`)
+        .reply(200, { status: 0, products: [{ id: 'p1', name: 'Course' }, { id: 'p2', name: 'Book' }] });
+      const result = await testConnection(app, { apiToken: TOKEN });
+      expect(result).to.deep.equal({ metadata: 'Plug&Paid (2 products)' });
+      scope.done();
+    });
+
+    it('explains a bad token (HTTP 401) without repeating it', async () => {
+      api().get('/v1/products/list').reply(401, { status: -1, error: `invalid token ${TOKEN}` });
+      const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
+      expect(error.message).to.contain('rejected the API token (HTTP 401)');
+      expect(error).to.include({ type: 'InvalidAccessTokenError', statusCode: 401 });
+    });
+
+    it('reports status < 0 with Plug&Paid\'s own error text, even on HTTP 200', async () => {
+      api().get('/v1/products/list').reply(200, { status: -3, error: `Token ${TOKEN} has expired` });
+      const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
+      expect(error.message).to.equal('Plug&Paid refused the request: Token ******** has expired (status -3).');
+      expect(error.type).to.equal('DataError');
+    });
+
+    it('maps 429 to a rate-limit error and 503 to a connection error', async () => {
+      api().get('/v1/products/list').reply(429, {});
+      expect((await failure(() => testConnection(app, { apiToken: TOKEN }))).type).to.equal('RateLimitError');
+      api().get('/v1/products/list').reply(503, 'Service Unavailable');
+      const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
+      expect(error).to.include({ type: 'ConnectionError', statusCode: 503 });
+      expect(error.message).to.contain('temporarily unavailable');
+    });
+
+    it('uses the generic message for a status without its own', async () => {
+      api().get('/v1/products/list').reply(418, { error: 'teapot' });
+      const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
+      expect(error.message).to.equal('Plug&Paid answered HTTP 418: teapot.');
+    });
+
+    it('reports a network error with the host, not the token', async () => {
+      api().get('/v1/products/list').replyWithError({ code: 'ECONNRESET', message: `socket hang up ${TOKEN}` });
+      const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
+      expect(error.type).to.equal('ConnectionError');
+      expect(error.message).to.contain('Could not reach https://api.plugnpaid.com/v1/products/list');
+    });
+  });
+
+  describe('the listProducts RPC', () => {
+    it('lists products as dropdown options, with the base URL and the connection token', async () => {
+      api()
+        .get('/v1/products/list')
+        .matchHeader('authorization', `Bearer ${TOKEN}`)
+        .reply(200, { status: 1, products: [{ id: 12, name: 'Course' }, { id: 'p2', title: 'Book without name' }] });
+      const options = await runRpc(app, 'listProducts', { apiToken: TOKEN });
+      expect(options).to.deep.equal([
+        { label: 'Course', value: '12' },
+        { label: 'Book without name', value: 'p2' },
+      ]);
+    });
+
+    it('fails clearly on status < 0', async () => {
+      api().get('/v1/products/list').reply(200, { status: -1, error: 'Account suspended' });
+      const error = await failure(() => runRpc(app, 'listProducts', { apiToken: TOKEN }));
+      expect(error.message).to.contain('Account suspended');
+    });
+
+    it('rejects an unknown RPC name', async () => {
+      let message = '';
+      await runRpc(app, 'listPlugs', { apiToken: TOKEN }).catch((error: Error) => (message = error.message));
+      expect(message).to.contain("unknown RPC 'listPlugs'");
+    });
+  });
+
+  describe('plugnpaid-connector connection test', () => {
+    it('takes the token from PLUGNPAID_API_TOKEN and reports success', async () => {
+      api().get('/v1/products/list').reply(200, { status: 0, products: [] });
+      const run = await cli(['connection', 'test'], { env: { PLUGNPAID_API_TOKEN: TOKEN } });
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.equal('connection OK: Plug&Paid (0 products)\n');
+    });
+
+    it('exits 1 on a bad token and never prints it', async () => {
+      api().get('/v1/products/list').reply(401, { error: `bad ${TOKEN}` });
+      const run = await cli(['connection', 'test'], { env: { PLUGNPAID_API_TOKEN: TOKEN } });
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.contain('InvalidAccessTokenError');
+      expect(run.stdout + run.stderr).to.not.contain(TOKEN);
+    });
+
+    it('asks for the token when the variable is not set', async () => {
+      const run = await cli(['connection', 'test']);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.contain('Set PLUGNPAID_API_TOKEN');
+    });
+
+    it('prints the RPC options', async () => {
+      api().get('/v1/products/list').reply(200, { products: [{ id: 'p1', name: 'Course' }] });
+      const run = await cli(['rpc', 'listProducts'], { env: { PLUGNPAID_API_TOKEN: TOKEN } });
+      expect(run.code, run.stderr).to.equal(0);
+      expect(JSON.parse(run.stdout)).to.deep.equal([{ label: 'Course', value: 'p1' }]);
+    });
+  });
+});
