@@ -3,6 +3,8 @@ import { connectionCommand, rpcCommand } from './connection-command';
 import { docsCommand } from './docs-command';
 import { CliIo, ExitCode } from './io';
 import { mapCommand } from './map-command';
+import { eventsCommand, replayCommand, sendCommand, triggersCommand, webhooksCommand } from './runtime-commands';
+import { serveCommand } from './serve-command';
 import { validateCommand } from './validate-command';
 
 /** The `plugnpaid-connector` command tree, writing to the given io. */
@@ -10,7 +12,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('plugnpaid-connector')
     .description('Plug&Paid connector for Make and Ibexa Connect: validate, map, document, run and export the app')
     .showHelpAfterError();
-  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), connectionCommand(io), rpcCommand(io)]) program.addCommand(command);
+  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), connectionCommand(io), rpcCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), replayCommand(io)]) program.addCommand(command);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

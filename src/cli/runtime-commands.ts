@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadApp } from '../definition/loader';
+import { callRuntime, ClientOptions } from './api-client';
+import { CliIo, ExitCode } from './io';
+
+function withClientOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'runtime base URL (env PLUGNPAID_URL, default http://127.0.0.1:8787)')
+    .option('--admin-token <token>', 'admin token (env PLUGNPAID_ADMIN_TOKEN, default: read from the data directory)')
+    .option('--data <dir>', 'data directory holding the admin token (default ./data)');
+}
+
+const print = (io: CliIo, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+
+/** `webhooks create|list|delete`. */
+export function webhooksCommand(io: CliIo): Command {
+  const command = new Command('webhooks').description('manage webhooks (ingest URLs) of a running runtime');
+  withClientOptions(command.command('list').description('list webhooks')).action(async (o: ClientOptions) => print(io, await callRuntime(io, o, 'GET', '/api/webhooks')));
+  withClientOptions(command.command('create').description('create a webhook').argument('<name>', 'webhook name')).action(async (name: string, o: ClientOptions) =>
+    print(io, await callRuntime(io, o, 'POST', '/api/webhooks', { name })),
+  );
+  withClientOptions(command.command('delete').description('delete a webhook and its triggers').argument('<id>', 'webhook id')).action(async (id: string, o: ClientOptions) => {
+    await callRuntime(io, o, 'DELETE', `/api/webhooks/${encodeURIComponent(id)}`);
+    io.stdout(`deleted ${id}\n`);
+  });
+  return command;
+}
+
+/** `triggers add|list|remove`. */
+export function triggersCommand(io: CliIo): Command {
+  const command = new Command('triggers').description('attach Watch modules to a webhook of a running runtime');
+  withClientOptions(command.command('list').description("list a webhook's triggers").argument('<webhook>', 'webhook id')).action(async (webhook: string, o: ClientOptions) =>
+    print(io, await callRuntime(io, o, 'GET', `/api/webhooks/${encodeURIComponent(webhook)}/triggers`)),
+  );
+  withClientOptions(
+    command
+      .command('add')
+      .description('attach a module; prints the signing secret once when it forwards to a URL')
+      .argument('<webhook>', 'webhook id')
+      .argument('<module>', 'module folder name, e.g. watch-one-time-sale')
+      .option('--parameters <json>', 'parameter values as JSON')
+      .option('--to <url>', 'forward bundles to this URL'),
+  ).action(async (webhook: string, module: string, o: ClientOptions & { parameters?: string; to?: string }) =>
+    print(io, await callRuntime(io, o, 'POST', `/api/webhooks/${encodeURIComponent(webhook)}/triggers`, { module, parameters: o.parameters ? JSON.parse(o.parameters) : {}, destination: o.to ? { url: o.to } : undefined })),
+  );
+  withClientOptions(command.command('remove').description('detach a trigger').argument('<id>', 'trigger id')).action(async (id: string, o: ClientOptions) => {
+    await callRuntime(io, o, 'DELETE', `/api/triggers/${encodeURIComponent(id)}`);
+    io.stdout(`removed ${id}\n`);
+  });
+  return command;
+}
+
+/** `send <module|file>`: posts a module's first sample (or a payload file) to a webhook, as Plug&Paid would. */
+export function sendCommand(io: CliIo): Command {
+  return withClientOptions(
+    new Command('send')
+      .description("post a module's sample payload or a payload file to a webhook URL, as Plug&Paid would")
+      .argument('<source>', 'a module folder name (its first sample is sent) or a payload JSON file')
+      .option('--to <url>', 'the webhook URL (default: the first webhook of the runtime)'),
+  ).action(async (source: string, o: ClientOptions & { to?: string }) => {
+    const module = loadApp().modules.find((candidate) => candidate.name === source);
+    let body: string;
+    try {
+      body = module ? JSON.stringify(module.samples[0].payload) : readFileSync(source, 'utf8');
+    } catch {
+      io.stderr(`'${source}' is neither a module name nor a readable payload file\n`);
+      throw new ExitCode(2);
+    }
+    const to = o.to ?? (await callRuntime(io, o, 'GET', '/api/webhooks')).items[0]?.url;
+    if (!to) {
+      io.stderr('no webhook to send to: create one or pass --to\n');
+      throw new ExitCode(1);
+    }
+    const response = await fetch(to, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    io.stdout(`HTTP ${response.status} ${await response.text()}\n`);
+    if (!response.ok) throw new ExitCode(1);
+  });
+}
+
+/** `events [id]`: lists recent events, or shows one with its bundles and deliveries. */
+export function eventsCommand(io: CliIo): Command {
+  return withClientOptions(
+    new Command('events')
+      .description('list recent events (filter by --status, --webhook) or show one event')
+      .argument('[id]', 'event id to show')
+      .option('--status <status>', 'pending | processed | unrouted | failed')
+      .option('--webhook <id>', 'only this webhook'),
+  ).action(async (id: string | undefined, o: ClientOptions & { status?: string; webhook?: string }) => {
+    if (id) return print(io, await callRuntime(io, o, 'GET', `/api/events/${encodeURIComponent(id)}`));
+    const query = new URLSearchParams();
+    if (o.status) query.set('status', o.status);
+    if (o.webhook) query.set('webhook', o.webhook);
+    print(io, await callRuntime(io, o, 'GET', `/api/events?${query}`));
+  });
+}
+
+/** `replay event|delivery <id>`. */
+export function replayCommand(io: CliIo): Command {
+  return withClientOptions(
+    new Command('replay')
+      .description('process an event again (e.g. after attaching a trigger) or re-send a dead delivery')
+      .argument('<kind>', 'event or delivery')
+      .argument('<id>', 'its id'),
+  ).action(async (kind: string, id: string, o: ClientOptions) => {
+    if (kind !== 'event' && kind !== 'delivery') {
+      io.stderr("kind must be 'event' or 'delivery'\n");
+      throw new ExitCode(2);
+    }
+    print(io, await callRuntime(io, o, 'POST', `/api/${kind === 'event' ? 'events' : 'deliveries'}/${encodeURIComponent(id)}/replay`));
+  });
+}

@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { adminTokenFile } from '../runtime/admin-token';
+import { configFromEnv, DEFAULT_CONFIG, RuntimeConfig } from '../runtime/config';
+import { createRuntime } from '../runtime/server';
+import { CliIo } from './io';
+
+interface ServeOptions {
+  host?: string;
+  port?: string;
+  data?: string;
+  app?: string;
+  adminToken?: string;
+  publicUrl?: string;
+}
+
+/** `serve`: the local webhook runtime (what `npm start` runs). */
+export function serveCommand(io: CliIo): Command {
+  return new Command('serve')
+    .description('run the webhook runtime: receive Plug&Paid events, store, map and deliver bundles')
+    .option('--host <host>', `interface to listen on (env PLUGNPAID_HOST, default ${DEFAULT_CONFIG.host})`)
+    .option('--port <port>', `port (env PLUGNPAID_PORT, default ${DEFAULT_CONFIG.port})`)
+    .option('--data <dir>', `data directory (env PLUGNPAID_DATA, default ${DEFAULT_CONFIG.dataDir})`)
+    .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
+    .option('--admin-token <token>', 'use this admin token (env PLUGNPAID_ADMIN_TOKEN) instead of the generated one')
+    .option('--public-url <url>', 'the URL Plug&Paid reaches this server at, for printed webhook URLs (env PLUGNPAID_PUBLIC_URL)')
+    .action(async (options: ServeOptions) => {
+      const config: Partial<RuntimeConfig> = { ...configFromEnv(io.env) };
+      if (options.host) config.host = options.host;
+      if (options.port) config.port = Number(options.port);
+      if (options.data) config.dataDir = options.data;
+      if (options.app) config.appDir = options.app;
+      if (options.adminToken) config.adminToken = options.adminToken;
+      if (options.publicUrl) config.publicUrl = options.publicUrl;
+      const runtime = createRuntime(config);
+      const address = await runtime.listen();
+      const dataDir = config.dataDir ?? DEFAULT_CONFIG.dataDir;
+      io.stdout(`Plug&Paid connector runtime listening on ${address}\n`);
+      io.stdout(`  API base:    ${runtime.baseUrl()}/api\n`);
+      if (runtime.defaultWebhook) {
+        io.stdout(`  Webhook URL: ${runtime.defaultWebhook.url}\n`);
+        io.stdout('               paste it in Plug&Paid: Settings > Webhooks > Add a Webhook URL (all 14 triggers are attached)\n');
+      } else {
+        io.stdout(`  Webhooks:    list them with: plugnpaid-connector webhooks list\n`);
+      }
+      if (runtime.adminTokenCreated) {
+        io.stdout(`  Admin token: ${runtime.adminToken}\n               (shown once; kept in ${adminTokenFile(dataDir)}, mode 0600)\n`);
+      } else {
+        io.stdout(`  Admin token: ${config.adminToken ? 'as configured' : `in ${adminTokenFile(dataDir)}`}\n`);
+      }
+      io.stdout(`  Try it:      npx plugnpaid-connector send watch-one-time-sale --url ${runtime.baseUrl()}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          io.stdout('shutting down: finishing in-flight work\n');
+          runtime.close().then(resolve, resolve);
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+    });
+}

@@ -1,0 +1,141 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDefinition } from '../definition/types';
+import type { Clock } from './clock';
+import { createTrigger, createWebhook, replayDelivery, RequestError } from './resources';
+import type { Store } from './store/store';
+import { bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
+
+interface ApiDeps {
+  store: Store;
+  app: AppDefinition;
+  clock: Clock;
+  adminToken: string;
+  baseUrl: () => string;
+  onChange: () => void;
+}
+
+const PAGE = 100;
+
+function page<T extends { id: number | string }>(items: T[], limit: number) {
+  return { items, next: items.length === limit ? items[items.length - 1].id : null };
+}
+
+function limitOf(query: Record<string, unknown>): number {
+  const limit = Number(query.limit ?? PAGE);
+  return Number.isInteger(limit) && limit > 0 && limit <= 1000 ? limit : PAGE;
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** The admin HTTP API under /api: every call needs the admin token as a Bearer token. */
+export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void {
+  const { store, app, clock } = deps;
+
+  server.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!token || !sameToken(token, deps.adminToken)) {
+      await reply.code(401).send({ error: 'missing or wrong admin token (Authorization: Bearer <token>)' });
+    }
+  });
+
+  server.setErrorHandler((error, request, reply) => {
+    if (error instanceof RequestError) return reply.code(error.statusCode).send({ error: error.message });
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status < 500) return reply.code(status).send({ error: (error as Error).message });
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+
+  const webhookOr404 = (id: string) => {
+    const webhook = store.sql.webhookById.get(id);
+    if (!webhook) throw new RequestError(404, `webhook ${id} not found`);
+    return webhook;
+  };
+
+  server.get('/api/webhooks', async (request) => {
+    const query = request.query as Record<string, string>;
+    const limit = limitOf(query);
+    return page(store.sql.webhooks.all(query.after ?? '', limit).map((row) => webhookView(row, deps.baseUrl())), limit);
+  });
+
+  server.post('/api/webhooks', async (request, reply) => {
+    const body = (request.body ?? {}) as { name?: unknown; secret?: unknown };
+    const row = createWebhook(store, clock, body);
+    return reply.code(201).send(webhookView(row, deps.baseUrl()));
+  });
+
+  server.delete<{ Params: { id: string } }>('/api/webhooks/:id', async (request, reply) => {
+    webhookOr404(request.params.id);
+    store.sql.deleteWebhook.run(request.params.id);
+    return reply.code(204).send();
+  });
+
+  server.get<{ Params: { id: string } }>('/api/webhooks/:id/triggers', async (request) => {
+    webhookOr404(request.params.id);
+    return { items: store.sql.triggersOf.all(request.params.id).map(triggerView), next: null };
+  });
+
+  server.post<{ Params: { id: string } }>('/api/webhooks/:id/triggers', async (request, reply) => {
+    const row = createTrigger(store, app, clock, request.params.id, (request.body ?? {}) as Record<string, unknown>);
+    return reply.code(201).send({ ...triggerView(row), ...(row.signing_secret ? { secret: row.signing_secret } : {}) });
+  });
+
+  server.delete<{ Params: { id: string } }>('/api/triggers/:id', async (request, reply) => {
+    if (!store.sql.triggerById.get(request.params.id)) throw new RequestError(404, `trigger ${request.params.id} not found`);
+    store.sql.deleteTrigger.run(request.params.id);
+    return reply.code(204).send();
+  });
+
+  server.get('/api/events', async (request) => {
+    const query = request.query as Record<string, string>;
+    const limit = limitOf(query);
+    const clauses = ['id < ?'];
+    const values: unknown[] = [query.before ? Number(query.before) : Number.MAX_SAFE_INTEGER];
+    for (const [parameter, column] of [['webhook', 'webhook_id'], ['status', 'status'], ['type', 'type']]) {
+      if (!query[parameter]) continue;
+      clauses.push(`${column} = ?`);
+      values.push(query[parameter]);
+    }
+    const rows = store.db.prepare(`SELECT * FROM events WHERE ${clauses.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...values, limit) as Parameters<typeof eventSummaryView>[0][];
+    return page(rows.map(eventSummaryView), limit);
+  });
+
+  server.get<{ Params: { id: string } }>('/api/events/:id', async (request) => {
+    const event = store.sql.eventById.get(Number(request.params.id));
+    if (!event) throw new RequestError(404, `event ${request.params.id} not found`);
+    return {
+      ...eventSummaryView(event),
+      body: storedBody(event.body),
+      routing: event.routing ? JSON.parse(event.routing) : null,
+      bundles: store.sql.bundlesOfEvent.all(event.id).map(bundleView),
+      deliveries: store.sql.deliveriesOfEvent.all(event.id).map(deliveryView),
+    };
+  });
+
+  server.get<{ Params: { id: string } }>('/api/triggers/:id/bundles', async (request) => {
+    if (!store.sql.triggerById.get(request.params.id)) throw new RequestError(404, `trigger ${request.params.id} not found`);
+    const query = request.query as Record<string, string>;
+    const limit = limitOf(query);
+    return page(store.sql.bundlesOfTrigger.all(request.params.id, Number(query.after ?? 0), limit).map(bundleView), limit);
+  });
+
+  server.post<{ Params: { id: string } }>('/api/events/:id/replay', async (request, reply) => {
+    const id = Number(request.params.id);
+    if (!store.sql.eventById.get(id)) throw new RequestError(404, `event ${request.params.id} not found`);
+    store.sql.requeueEvent.run(id);
+    deps.onChange();
+    return reply.code(202).send({ replayed: id });
+  });
+
+  server.post<{ Params: { id: string } }>('/api/deliveries/:id/replay', async (request, reply) => {
+    replayDelivery(store, clock, Number(request.params.id));
+    deps.onChange();
+    return reply.code(202).send({ replayed: Number(request.params.id) });
+  });
+}

@@ -1,0 +1,51 @@
+import { DEFAULT_SCHEDULE_MS } from './deliverer';
+import type { SyncLevel } from './store/store';
+
+/** Everything the runtime can be told; `npm start` uses the defaults. */
+export interface RuntimeConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  appDir?: string;
+  /** Set to use a known admin token instead of the generated one. */
+  adminToken?: string;
+  /** The URL Plug&Paid reaches this server at (behind a tunnel or proxy); defaults to http://host:port. */
+  publicUrl?: string;
+  bodyLimitBytes: number;
+  maxDepth: number;
+  dedupeWindowMs: number;
+  retryScheduleMs: number[];
+  deliveryTimeoutMs: number;
+  sync: SyncLevel;
+  logLevel: string;
+}
+
+export const DEFAULT_CONFIG: RuntimeConfig = {
+  host: '127.0.0.1',
+  port: 8787,
+  dataDir: './data',
+  bodyLimitBytes: 1024 * 1024,
+  maxDepth: 64,
+  // Plug&Paid retries for three days; a week covers that with room.
+  dedupeWindowMs: 7 * 24 * 3600 * 1000,
+  retryScheduleMs: DEFAULT_SCHEDULE_MS,
+  deliveryTimeoutMs: 10_000,
+  sync: 'FULL',
+  logLevel: 'info',
+};
+
+/** Config from environment variables (PLUGNPAID_*), over the defaults; flags are applied over this. */
+export function configFromEnv(env: Record<string, string | undefined>): Partial<RuntimeConfig> {
+  const config: Partial<RuntimeConfig> = {};
+  if (env.PLUGNPAID_HOST) config.host = env.PLUGNPAID_HOST;
+  if (env.PLUGNPAID_PORT) config.port = Number(env.PLUGNPAID_PORT);
+  if (env.PLUGNPAID_DATA) config.dataDir = env.PLUGNPAID_DATA;
+  if (env.PLUGNPAID_ADMIN_TOKEN) config.adminToken = env.PLUGNPAID_ADMIN_TOKEN;
+  if (env.PLUGNPAID_PUBLIC_URL) config.publicUrl = env.PLUGNPAID_PUBLIC_URL;
+  if (env.PLUGNPAID_BODY_LIMIT) config.bodyLimitBytes = Number(env.PLUGNPAID_BODY_LIMIT);
+  if (env.PLUGNPAID_DEDUPE_WINDOW_HOURS) config.dedupeWindowMs = Number(env.PLUGNPAID_DEDUPE_WINDOW_HOURS) * 3600 * 1000;
+  if (env.PLUGNPAID_RETRY_SCHEDULE_MS) config.retryScheduleMs = env.PLUGNPAID_RETRY_SCHEDULE_MS.split(',').map(Number);
+  if (env.PLUGNPAID_SYNC === 'NORMAL' || env.PLUGNPAID_SYNC === 'FULL') config.sync = env.PLUGNPAID_SYNC;
+  if (env.PLUGNPAID_LOG_LEVEL) config.logLevel = env.PLUGNPAID_LOG_LEVEL;
+  return config;
+}

@@ -1,0 +1,91 @@
+import type { AppDefinition } from '../definition/types';
+import type { Clock } from './clock';
+import { Deliverer, DeliveryOptions } from './deliverer';
+import { processEvent } from './processor';
+import type { Store } from './store/store';
+
+const IDLE_POLL_MS = 1000;
+
+/**
+ * The work after the acknowledgement: process pending events, then forward due deliveries. It runs in the
+ * background (kicked on every ingest, woken by a timer) and `drain()` runs it to quiescence for tests.
+ */
+export class Engine {
+  readonly deliverer: Deliverer;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly app: AppDefinition,
+    private readonly clock: Clock,
+    delivery: DeliveryOptions,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.deliverer = new Deliverer(store, clock, delivery);
+  }
+
+  /** Asks for a pass soon; several kicks during a pass fold into one more pass. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pass().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      } else {
+        this.schedule();
+      }
+    });
+  }
+
+  /** Processes and delivers until nothing more is due now (deliveries due later stay pending). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+    for (;;) {
+      const processed = this.processPending();
+      const delivered = await this.deliverer.runDue();
+      if (processed === 0 && delivered === 0) return;
+    }
+  }
+
+  /** Stops timers and waits for the pass in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    while (this.running) await this.running;
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      this.processPending();
+      await this.deliverer.runDue();
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  private processPending(): number {
+    let count = 0;
+    for (let batch = this.store.sql.pendingEvents.all(100); batch.length > 0; batch = this.store.sql.pendingEvents.all(100)) {
+      batch.forEach((event) => processEvent(this.store, this.app, this.clock, event));
+      count += batch.length;
+    }
+    return count;
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    const next = this.deliverer.nextDueAt();
+    const wait = next === undefined ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, next - this.clock.now()));
+    this.timer = setTimeout(() => this.kick(), wait);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { isRecord } from '../iml/values';
+import { bodyProblem } from './body-checks';
+import type { Clock } from './clock';
+import { ingestEvent } from './events';
+import type { Store } from './store/store';
+import { verifyWebhookSecret, WebhookSecret } from './webhook-secret';
+
+interface IngestDeps {
+  store: Store;
+  clock: Clock;
+  maxDepth: number;
+  dedupeWindowMs: number;
+  onStored: () => void;
+}
+
+/** `POST /hooks/:token`: authenticate, check, commit, then acknowledge; processing happens afterwards. */
+export function registerIngestRoute(server: FastifyInstance, deps: IngestDeps): void {
+  server.post<{ Params: { token: string } }>('/hooks/:token', async (request, reply) => {
+    const webhook = deps.store.sql.webhookByToken.get(request.params.token);
+    if (!webhook) return reply.code(404).send({ error: 'not found' });
+    const raw = request.body instanceof Buffer ? request.body : Buffer.alloc(0);
+    if (webhook.secret) {
+      const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+      if (!verifyWebhookSecret(JSON.parse(webhook.secret) as WebhookSecret, { rawBody: raw, headers: request.headers, query })) {
+        return reply.code(401).send({ error: 'the request does not carry this webhook\'s secret' });
+      }
+    }
+    const contentType = String(request.headers['content-type'] ?? '');
+    if (!/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
+      return reply.code(415).send({ error: `expected Content-Type application/json, got '${contentType || 'none'}'` });
+    }
+    const checked = bodyProblem(raw, deps.maxDepth);
+    if (checked.message !== undefined) return reply.code(400).send({ error: checked.message });
+    const type = isRecord(checked.value) && typeof checked.value.type === 'string' ? checked.value.type : null;
+    let stored;
+    try {
+      stored = ingestEvent(deps.store, webhook.id, raw, type, deps.clock.now(), deps.dedupeWindowMs);
+    } catch (error) {
+      request.log.error({ err: error }, 'could not store an event; answering 503 so the sender retries');
+      return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unable to store the event; retry later' });
+    }
+    if (!stored.duplicate) deps.onStored();
+    return reply.code(200).send({ received: true, event: stored.eventId, duplicate: stored.duplicate });
+  });
+}

@@ -1,0 +1,99 @@
+import type { AppDefinition } from '../definition/types';
+import { isRecord } from '../iml/values';
+import type { Clock } from './clock';
+import { newId, newSigningSecret, newUrlToken } from './ids';
+import type { Store, TriggerRow, WebhookRow } from './store/store';
+import { secretProblem, WebhookSecret } from './webhook-secret';
+
+/** A request the API refuses, with the HTTP status and a message for the caller. */
+export class RequestError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Creates a webhook with a fresh unguessable URL token. */
+export function createWebhook(store: Store, clock: Clock, input: { name?: unknown; secret?: unknown }): WebhookRow {
+  if (typeof input.name !== 'string' || input.name.trim() === '') throw new RequestError(400, 'name is required');
+  const problem = secretProblem(input.secret);
+  if (problem) throw new RequestError(400, problem);
+  const row: WebhookRow = {
+    id: newId('wh'),
+    name: input.name.trim(),
+    token: newUrlToken(),
+    secret: input.secret ? JSON.stringify(input.secret as WebhookSecret) : null,
+    created_at: clock.now(),
+  };
+  store.sql.insertWebhook.run(row.id, row.name, row.token, row.secret, row.created_at);
+  return row;
+}
+
+/** Attaches a Watch module to a webhook, checking its parameters against the module definition. */
+export function createTrigger(
+  store: Store,
+  app: AppDefinition,
+  clock: Clock,
+  webhookId: string,
+  input: { module?: unknown; parameters?: unknown; destination?: unknown },
+): TriggerRow {
+  if (!store.sql.webhookById.get(webhookId)) throw new RequestError(404, `webhook ${webhookId} not found`);
+  const module = app.modules.find((candidate) => candidate.name === input.module);
+  if (!module) throw new RequestError(400, `module must be one of: ${app.modules.map((m) => m.name).join(', ')}`);
+  const parameters = input.parameters ?? {};
+  if (!isRecord(parameters)) throw new RequestError(400, 'parameters must be an object');
+  for (const [name, value] of Object.entries(parameters)) {
+    const definition = module.parameters.find((parameter) => parameter.name === name);
+    if (!definition) throw new RequestError(400, `${module.name} has no parameter '${name}' (it has: ${module.parameters.map((p) => p.name).join(', ') || 'none'})`);
+    if (definition.type === 'boolean' && typeof value !== 'boolean') throw new RequestError(400, `parameter '${name}' must be true or false`);
+    if (definition.multiple && !(Array.isArray(value) && value.every((entry) => typeof entry === 'string'))) {
+      throw new RequestError(400, `parameter '${name}' must be a list of texts`);
+    }
+  }
+  let url: string | null = null;
+  if (input.destination !== undefined && input.destination !== null) {
+    const destination = input.destination as { url?: unknown };
+    if (!isRecord(destination) || typeof destination.url !== 'string' || !/^https?:\/\//.test(destination.url)) {
+      throw new RequestError(400, 'destination.url must be an http(s) URL');
+    }
+    url = destination.url;
+  }
+  const row: TriggerRow = {
+    id: newId('trg'),
+    webhook_id: webhookId,
+    module: module.name,
+    parameters: JSON.stringify(parameters),
+    destination_url: url,
+    signing_secret: url ? newSigningSecret() : null,
+    stopped_reason: null,
+    created_at: clock.now(),
+  };
+  store.sql.insertTrigger.run(row.id, row.webhook_id, row.module, row.parameters, row.destination_url, row.signing_secret, row.created_at);
+  return row;
+}
+
+/** On first start: one webhook with every module attached (no destinations: bundles kept for pulling). */
+export function ensureDefaultWebhook(store: Store, app: AppDefinition, clock: Clock): WebhookRow | undefined {
+  if (store.sql.setting.get('default_webhook')) return undefined;
+  return store.transaction(() => {
+    const webhook = createWebhook(store, clock, { name: 'Plug&Paid' });
+    app.modules.forEach((module) => createTrigger(store, app, clock, webhook.id, { module: module.name }));
+    store.sql.putSetting.run('default_webhook', webhook.id);
+    return webhook;
+  });
+}
+
+/** Puts a finished delivery (dead, stopped or delivered) back in line now, resuming a trigger stopped by 410. */
+export function replayDelivery(store: Store, clock: Clock, id: number): void {
+  const delivery = store.sql.deliveryById.get(id);
+  if (!delivery) throw new RequestError(404, `delivery ${id} not found`);
+  if (delivery.status === 'pending') throw new RequestError(409, `delivery ${id} is already pending`);
+  const now = clock.now();
+  store.transaction(() => {
+    store.sql.stopTrigger.run(null, delivery.trigger_id);
+    store.sql.resumeStopped.run(now, now, delivery.trigger_id);
+    store.sql.replayDelivery.run(now, now, id);
+  });
+}

@@ -1,0 +1,105 @@
+import Fastify, { FastifyInstance } from 'fastify';
+import { loadApp } from '../definition/loader';
+import type { AppDefinition } from '../definition/types';
+import { loadAdminToken } from './admin-token';
+import { registerApiRoutes } from './api-routes';
+import { Clock, systemClock } from './clock';
+import { DEFAULT_CONFIG, RuntimeConfig } from './config';
+import { Engine } from './engine';
+import { registerIngestRoute } from './ingest-route';
+import { ensureDefaultWebhook } from './resources';
+import { Store } from './store/store';
+import { webhookView } from './views';
+
+/** A running (or ready) runtime: the server, its store and engine, and what first start created. */
+export interface Runtime {
+  server: FastifyInstance;
+  store: Store;
+  engine: Engine;
+  app: AppDefinition;
+  adminToken: string;
+  adminTokenCreated: boolean;
+  defaultWebhook?: ReturnType<typeof webhookView>;
+  baseUrl(): string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Hides webhook URL tokens and query strings (which may carry secrets) in log lines. */
+export function redactUrl(url: string): string {
+  return url.replace(/^\/hooks\/[^/?#]+/, '/hooks/[token]').replace(/\?.*$/, '?[redacted]');
+}
+
+/** Builds the runtime from a config; nothing listens until `listen()`. */
+export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock; fetch?: typeof fetch; random?: () => number; logger?: boolean } = {}): Runtime {
+  const config: RuntimeConfig = { ...DEFAULT_CONFIG, ...options };
+  const clock = options.clock ?? systemClock;
+  const app = loadApp(config.appDir);
+  const store = new Store(config.dataDir, config.sync);
+  const { token: adminToken, created: adminTokenCreated } = loadAdminToken(config.dataDir, config.adminToken);
+  const server = Fastify({
+    bodyLimit: config.bodyLimitBytes,
+    connectionTimeout: 60_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers["webhook-signature"]'],
+            serializers: { req: (request) => ({ method: request.method, url: redactUrl(request.url) }) },
+          },
+  });
+  server.server.headersTimeout = 10_000;
+  let address = `http://${config.host}:${config.port}`;
+  const baseUrl = () => (config.publicUrl ?? address).replace(/\/$/, '');
+  const engine = new Engine(
+    store,
+    app,
+    clock,
+    { schedule: config.retryScheduleMs, timeoutMs: config.deliveryTimeoutMs, maxResponseBytes: 64 * 1024, concurrency: 8, fetch: options.fetch, random: options.random },
+    (error) => server.log.error({ err: error }, 'background processing failed; it will be retried'),
+  );
+
+  // Bodies stay raw bytes: the secret check needs them exactly as sent, and UTF-8 must be checked strictly.
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    if (request.url.startsWith('/api/')) {
+      try {
+        done(null, (body as Buffer).length ? JSON.parse((body as Buffer).toString('utf8')) : {});
+      } catch {
+        done(Object.assign(new Error('the request body is not valid JSON'), { statusCode: 400 }), undefined);
+      }
+      return;
+    }
+    done(null, body);
+  });
+
+  server.get('/health', async () => ({ ok: true, events: store.sql.countEvents.get()!.count }));
+  registerIngestRoute(server, { store, clock, maxDepth: config.maxDepth, dedupeWindowMs: config.dedupeWindowMs, onStored: () => engine.kick() });
+  registerApiRoutes(server, { store, app, clock, adminToken, baseUrl, onChange: () => engine.kick() });
+
+  const created = ensureDefaultWebhook(store, app, clock);
+  const runtime: Runtime = {
+    server,
+    store,
+    engine,
+    app,
+    adminToken,
+    adminTokenCreated,
+    baseUrl,
+    async listen() {
+      address = await server.listen({ host: config.host, port: config.port });
+      if (created) runtime.defaultWebhook = webhookView(created, baseUrl());
+      engine.kick();
+      return address;
+    },
+    async close() {
+      await server.close();
+      await engine.close();
+      store.close();
+    },
+  };
+  return runtime;
+}

@@ -1,0 +1,70 @@
+/** The database schema, applied in order; `PRAGMA user_version` records how far a database has come. */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,
+    secret TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE triggers (
+    id TEXT PRIMARY KEY,
+    webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+    module TEXT NOT NULL,
+    parameters TEXT NOT NULL,
+    destination_url TEXT,
+    signing_secret TEXT,
+    stopped_reason TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX triggers_by_webhook ON triggers(webhook_id);
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    webhook_id TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    body BLOB NOT NULL,
+    type TEXT,
+    status TEXT NOT NULL,
+    routing TEXT,
+    error TEXT,
+    received_at INTEGER NOT NULL,
+    processed_at INTEGER
+  );
+  CREATE INDEX events_pending ON events(status) WHERE status = 'pending';
+  CREATE INDEX events_by_webhook ON events(webhook_id, id);
+  CREATE TABLE deliveries_seen (
+    webhook_id TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    event_id INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (webhook_id, body_hash)
+  );
+  CREATE TABLE bundles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    trigger_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    errors TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (event_id, trigger_id, seq)
+  );
+  CREATE INDEX bundles_by_trigger ON bundles(trigger_id, id);
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    bundle_id INTEGER NOT NULL UNIQUE REFERENCES bundles(id),
+    trigger_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    last_status INTEGER,
+    last_error TEXT,
+    delivered_at INTEGER,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX deliveries_open ON deliveries(trigger_id, id) WHERE status = 'pending';
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];

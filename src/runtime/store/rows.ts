@@ -1,0 +1,60 @@
+/** Rows as the store returns them (JSON columns parsed). */
+export interface WebhookRow {
+  id: string;
+  name: string;
+  token: string;
+  secret: string | null;
+  created_at: number;
+}
+
+export interface TriggerRow {
+  id: string;
+  webhook_id: string;
+  module: string;
+  parameters: string;
+  destination_url: string | null;
+  signing_secret: string | null;
+  stopped_reason: string | null;
+  created_at: number;
+}
+
+export type EventStatus = 'pending' | 'processed' | 'unrouted' | 'failed';
+
+export interface EventRow {
+  id: number;
+  webhook_id: string;
+  body_hash: string;
+  body: Buffer;
+  type: string | null;
+  status: EventStatus;
+  routing: string | null;
+  error: string | null;
+  received_at: number;
+  processed_at: number | null;
+}
+
+export interface BundleRow {
+  id: number;
+  event_id: number;
+  trigger_id: string;
+  seq: number;
+  data: string;
+  errors: string;
+  created_at: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'stopped';
+
+export interface DeliveryRow {
+  id: number;
+  bundle_id: number;
+  trigger_id: string;
+  message_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  updated_at: number;
+}

@@ -1,0 +1,109 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS } from './migrations';
+import type { BundleRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
+
+/** How durable an acknowledged event is: FULL survives power loss, NORMAL only a process crash. */
+export type SyncLevel = 'FULL' | 'NORMAL';
+
+/** A bundle to store with its delivery, produced by processing an event. */
+export interface NewBundle {
+  triggerId: string;
+  seq: number;
+  data: unknown;
+  errors: unknown[];
+  /** Present when the trigger forwards to a URL: the delivery to create, due now. */
+  delivery?: { messageId: string };
+}
+
+/** The embedded SQLite store: every runtime state change is one transaction here. */
+export class Store {
+  readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(dataDir: string, sync: SyncLevel = 'FULL') {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'plugnpaid.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${sync}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const db = this.db;
+    this.statements = {
+      webhookByToken: db.prepare<[string], WebhookRow>('SELECT * FROM webhooks WHERE token = ?'),
+      webhookById: db.prepare<[string], WebhookRow>('SELECT * FROM webhooks WHERE id = ?'),
+      webhooks: db.prepare<[string, number], WebhookRow>('SELECT * FROM webhooks WHERE id > ? ORDER BY id LIMIT ?'),
+      insertWebhook: db.prepare('INSERT INTO webhooks (id, name, token, secret, created_at) VALUES (?, ?, ?, ?, ?)'),
+      deleteWebhook: db.prepare('DELETE FROM webhooks WHERE id = ?'),
+      triggersOf: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE webhook_id = ? ORDER BY created_at, id'),
+      triggerById: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE id = ?'),
+      insertTrigger: db.prepare(
+        'INSERT INTO triggers (id, webhook_id, module, parameters, destination_url, signing_secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      deleteTrigger: db.prepare('DELETE FROM triggers WHERE id = ?'),
+      stopTrigger: db.prepare('UPDATE triggers SET stopped_reason = ? WHERE id = ?'),
+      forgetExpiredSeen: db.prepare('DELETE FROM deliveries_seen WHERE webhook_id = ? AND body_hash = ? AND expires_at <= ?'),
+      markSeen: db.prepare('INSERT OR IGNORE INTO deliveries_seen (webhook_id, body_hash, event_id, expires_at) VALUES (?, ?, 0, ?)'),
+      linkSeen: db.prepare('UPDATE deliveries_seen SET event_id = ? WHERE webhook_id = ? AND body_hash = ?'),
+      seenEvent: db.prepare<[string, string], { event_id: number }>('SELECT event_id FROM deliveries_seen WHERE webhook_id = ? AND body_hash = ?'),
+      insertEvent: db.prepare(
+        "INSERT INTO events (webhook_id, body_hash, body, type, status, received_at) VALUES (?, ?, ?, ?, 'pending', ?)",
+      ),
+      pendingEvents: db.prepare<[number], EventRow>("SELECT * FROM events WHERE status = 'pending' ORDER BY id LIMIT ?"),
+      eventById: db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?'),
+      finishEvent: db.prepare('UPDATE events SET status = ?, routing = ?, error = ?, processed_at = ? WHERE id = ?'),
+      requeueEvent: db.prepare("UPDATE events SET status = 'pending', error = NULL WHERE id = ?"),
+      insertBundle: db.prepare('INSERT OR IGNORE INTO bundles (event_id, trigger_id, seq, data, errors, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertDelivery: db.prepare(
+        "INSERT OR IGNORE INTO deliveries (bundle_id, trigger_id, message_id, status, next_attempt_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+      ),
+      bundlesOfEvent: db.prepare<[number], BundleRow>('SELECT * FROM bundles WHERE event_id = ? ORDER BY id'),
+      bundlesOfTrigger: db.prepare<[string, number, number], BundleRow>('SELECT * FROM bundles WHERE trigger_id = ? AND id > ? ORDER BY id LIMIT ?'),
+      bundleById: db.prepare<[number], BundleRow>('SELECT * FROM bundles WHERE id = ?'),
+      deliveriesOfEvent: db.prepare<[number], DeliveryRow>(
+        'SELECT d.* FROM deliveries d JOIN bundles b ON b.id = d.bundle_id WHERE b.event_id = ? ORDER BY d.id',
+      ),
+      deliveryById: db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?'),
+      headDeliveries: db.prepare<[], DeliveryRow>(
+        "SELECT d.* FROM deliveries d JOIN (SELECT trigger_id, MIN(id) AS id FROM deliveries WHERE status = 'pending' GROUP BY trigger_id) h ON h.id = d.id",
+      ),
+      updateDelivery: db.prepare(
+        'UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ?, updated_at = ? WHERE id = ?',
+      ),
+      replayDelivery: db.prepare("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, attempts = 0, updated_at = ? WHERE id = ?"),
+      resumeStopped: db.prepare("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE trigger_id = ? AND status = 'stopped'"),
+      stopPending: db.prepare("UPDATE deliveries SET status = 'stopped', updated_at = ? WHERE trigger_id = ? AND status = 'pending'"),
+      setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
+      countEvents: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM events'),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    MIGRATIONS.slice(version).forEach((sql, index) => {
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${version + index + 1}`);
+      })();
+    });
+  }
+
+  /** A statement by name, for the repositories built on the store. */
+  get sql() {
+    return this.statements;
+  }
+
+  /** Runs `work` in one transaction (IMMEDIATE, so concurrent writers queue instead of failing). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export type { BundleRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow };

@@ -1,0 +1,78 @@
+import type { BundleRow, DeliveryRow, EventRow, TriggerRow, WebhookRow } from './store/store';
+import type { WebhookSecret } from './webhook-secret';
+
+/** The JSON shapes the API answers with; secrets are never part of them (except once, at creation). */
+export function webhookView(row: WebhookRow, baseUrl: string) {
+  const secret = row.secret ? (JSON.parse(row.secret) as WebhookSecret) : undefined;
+  return {
+    id: row.id,
+    name: row.name,
+    url: `${baseUrl}/hooks/${row.token}`,
+    secret: secret ? (secret.kind === 'hmac' ? { kind: 'hmac', header: secret.header, encoding: secret.encoding } : { kind: 'token', header: secret.header, query: secret.query }) : null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function triggerView(row: TriggerRow) {
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    module: row.module,
+    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+    destination: row.destination_url ? { url: row.destination_url } : null,
+    stopped: row.stopped_reason,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function eventSummaryView(row: EventRow) {
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    type: row.type,
+    status: row.status,
+    error: row.error,
+    receivedAt: new Date(row.received_at).toISOString(),
+    processedAt: row.processed_at === null ? null : new Date(row.processed_at).toISOString(),
+  };
+}
+
+/** The stored body as JSON when it parses, otherwise as text. */
+export function storedBody(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function bundleView(row: BundleRow) {
+  const errors = JSON.parse(row.errors) as unknown[];
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    triggerId: row.trigger_id,
+    seq: row.seq,
+    data: JSON.parse(row.data) as unknown,
+    valid: errors.length === 0,
+    errors,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function deliveryView(row: DeliveryRow) {
+  const iso = (value: number | null) => (value === null ? null : new Date(value).toISOString());
+  return {
+    id: row.id,
+    bundleId: row.bundle_id,
+    triggerId: row.trigger_id,
+    webhookId: row.message_id,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    deliveredAt: iso(row.delivered_at),
+  };
+}
