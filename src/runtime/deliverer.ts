@@ -29,8 +29,20 @@ export class Deliverer {
     private readonly options: DeliveryOptions,
   ) {}
 
-  /** Attempts every due head-of-line delivery once; returns how many were attempted. */
+  private inflight: Promise<number> | undefined;
+
+  /** Attempts every due head-of-line delivery once; runs never overlap, so no delivery is sent twice at once. */
   async runDue(): Promise<number> {
+    while (this.inflight) await this.inflight.catch(() => undefined);
+    this.inflight = this.attemptDue();
+    try {
+      return await this.inflight;
+    } finally {
+      this.inflight = undefined;
+    }
+  }
+
+  private async attemptDue(): Promise<number> {
     const now = this.clock.now();
     const due = this.store.sql.headDeliveries.all().filter((delivery) => (delivery.next_attempt_at ?? 0) <= now);
     for (let i = 0; i < due.length; i += this.options.concurrency) {

@@ -62,7 +62,9 @@ function routeToTrigger(store: Store, app: AppDefinition, event: EventRow, trigg
   result.bundles.forEach((bundle, seq) => {
     const inserted = store.sql.insertBundle.run(event.id, trigger.id, seq, JSON.stringify(bundle.data), JSON.stringify(bundle.errors), now);
     if (inserted.changes > 0 && trigger.destination_url) {
-      store.sql.insertDelivery.run(inserted.lastInsertRowid, trigger.id, messageId(event.id, trigger.id, seq), now, now);
+      // A trigger stopped by 410 keeps new deliveries stopped too, until one is replayed.
+      const status = trigger.stopped_reason ? 'stopped' : 'pending';
+      store.sql.insertDelivery.run(inserted.lastInsertRowid, trigger.id, messageId(event.id, trigger.id, seq), status, now, now);
     }
   });
   return { ...base, bundles: result.bundles.length, invalidBundles: result.bundles.filter((b) => b.errors.length > 0).length, filtered: result.filtered };

@@ -57,7 +57,7 @@ export class Store {
       requeueEvent: db.prepare("UPDATE events SET status = 'pending', error = NULL WHERE id = ?"),
       insertBundle: db.prepare('INSERT OR IGNORE INTO bundles (event_id, trigger_id, seq, data, errors, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       insertDelivery: db.prepare(
-        "INSERT OR IGNORE INTO deliveries (bundle_id, trigger_id, message_id, status, next_attempt_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+        'INSERT OR IGNORE INTO deliveries (bundle_id, trigger_id, message_id, status, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       bundlesOfEvent: db.prepare<[number], BundleRow>('SELECT * FROM bundles WHERE event_id = ? ORDER BY id'),
       bundlesOfTrigger: db.prepare<[string, number, number], BundleRow>('SELECT * FROM bundles WHERE trigger_id = ? AND id > ? ORDER BY id LIMIT ?'),

@@ -1,0 +1,194 @@
+import { expect } from 'chai';
+import { signMessage } from '../../src/runtime/deliverer';
+import { examplePayload } from '../helpers/payloads';
+import { FakeClock, Receiver, TestRuntime } from '../helpers/runtime';
+
+const HOUR = 3600_000;
+
+describe('the runtime: forwarding bundles to a destination', () => {
+  let clock: FakeClock;
+  let runtime: TestRuntime;
+  let receiver: Receiver;
+  let hook: { id: string; url: string };
+
+  async function forwardingTrigger(module = 'watch-order-refunded', parameters = {}) {
+    return (await runtime.api('POST', `/api/webhooks/${hook.id}/triggers`, { module, parameters, destination: { url: receiver.url } })).body;
+  }
+
+  async function deliveriesOf(eventId: number) {
+    return (await runtime.api('GET', `/api/events/${eventId}`)).body.deliveries;
+  }
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    receiver = await new Receiver().start();
+    runtime = await new TestRuntime(undefined, { clock }).start();
+    const created = (await runtime.api('POST', '/api/webhooks', { name: 'forwarding' })).body;
+    hook = created;
+  });
+  afterEach(async () => {
+    await runtime.destroy();
+    await receiver.stop();
+  });
+
+  it('POSTs the bundle with Standard Webhooks headers the receiver can verify', async () => {
+    const trigger = await forwardingTrigger();
+    expect(trigger.secret).to.match(/^whsec_/);
+    await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await runtime.runtime.engine.drain();
+    expect(receiver.received).to.have.length(1);
+    const [{ headers, body }] = receiver.received;
+    expect(JSON.parse(body).order.id).to.equal('ord_8f3k2j');
+    expect(headers['webhook-id']).to.match(/^msg_/);
+    expect(headers['webhook-timestamp']).to.equal(String(Math.floor(clock.now() / 1000)));
+    expect(headers['webhook-signature']).to.equal(signMessage(trigger.secret, String(headers['webhook-id']), Number(headers['webhook-timestamp']), body));
+    const listed = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items[0];
+    expect(listed).to.not.have.property('secret');
+  });
+
+  it('delivers once after retries when the destination is down, then up, with the same webhook-id', async () => {
+    await forwardingTrigger();
+    const seen: string[] = [];
+    let up = false;
+    receiver.answer = (request) => {
+      seen.push(String(request.headers['webhook-id']));
+      return { status: up ? 200 : 503 };
+    };
+    const answer = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await runtime.runtime.engine.drain();
+    clock.advance(5_000 * 1.2);
+    await runtime.runtime.engine.drain();
+    let [delivery] = await deliveriesOf(answer.body.event);
+    expect(delivery).to.include({ status: 'pending', attempts: 2, lastStatus: 503 });
+    up = true;
+    clock.advance(5 * 60_000 * 1.2);
+    await runtime.runtime.engine.drain();
+    [delivery] = await deliveriesOf(answer.body.event);
+    expect(delivery).to.include({ status: 'delivered', attempts: 3, lastStatus: 200 });
+    expect(receiver.received).to.have.length(1);
+    expect(new Set(seen).size).to.equal(1);
+    clock.advance(48 * HOUR);
+    await runtime.runtime.engine.drain();
+    expect(receiver.received).to.have.length(1);
+  });
+
+  it('waits at least as long as Retry-After on 429', async () => {
+    await forwardingTrigger();
+    let calls = 0;
+    receiver.answer = () => (++calls === 1 ? { status: 429, headers: { 'retry-after': '3600' } } : { status: 200 });
+    const answer = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await runtime.runtime.engine.drain();
+    clock.advance(10 * 60_000);
+    await runtime.runtime.engine.drain();
+    expect(calls).to.equal(1);
+    clock.advance(HOUR);
+    await runtime.runtime.engine.drain();
+    expect((await deliveriesOf(answer.body.event))[0].status).to.equal('delivered');
+  });
+
+  it('dead-letters after the last try, and delivers on replay', async () => {
+    await forwardingTrigger();
+    receiver.answer = () => ({ status: 500 });
+    const answer = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    for (let i = 0; i < 10; i += 1) {
+      await runtime.runtime.engine.drain();
+      clock.advance(12 * HOUR);
+    }
+    const [dead] = await deliveriesOf(answer.body.event);
+    expect(dead).to.include({ status: 'dead', attempts: 8, lastStatus: 500 });
+    receiver.answer = () => ({ status: 200 });
+    expect((await runtime.api('POST', `/api/deliveries/${dead.id}/replay`)).status).to.equal(202);
+    await runtime.runtime.engine.drain();
+    expect((await deliveriesOf(answer.body.event))[0]).to.include({ status: 'delivered' });
+    expect(receiver.received).to.have.length(1);
+  });
+
+  it("stops the trigger's deliveries on 410 Gone, and resumes them on replay", async () => {
+    const trigger = await forwardingTrigger();
+    receiver.answer = () => ({ status: 410 });
+    const first = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await runtime.runtime.engine.drain();
+    const payload = examplePayload('refund');
+    payload.data.order.id = 'ord_second';
+    const second = await runtime.post(hook.url, JSON.stringify(payload));
+    await runtime.runtime.engine.drain();
+    expect((await deliveriesOf(first.body.event))[0].status).to.equal('stopped');
+    expect((await deliveriesOf(second.body.event))[0].status).to.equal('stopped');
+    const listed = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items.find((t: { id: string }) => t.id === trigger.id);
+    expect(listed.stopped).to.contain('410');
+
+    receiver.answer = () => ({ status: 200 });
+    clock.advance(HOUR);
+    await runtime.runtime.engine.drain();
+    expect(receiver.received).to.have.length(0);
+    await runtime.api('POST', `/api/deliveries/${(await deliveriesOf(first.body.event))[0].id}/replay`);
+    await runtime.runtime.engine.drain();
+    expect(receiver.received.map((r) => JSON.parse(r.body).order.id)).to.deep.equal(['ord_8f3k2j', 'ord_second']);
+  });
+
+  it('keeps per-trigger order: a later bundle waits for the earlier one', async () => {
+    await forwardingTrigger('watch-order-refunded', { bundlePerOrderLine: true });
+    let failFirst = true;
+    receiver.answer = () => {
+      if (failFirst) {
+        failFirst = false;
+        return { status: 502 };
+      }
+      return { status: 200 };
+    };
+    await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await runtime.runtime.engine.drain();
+    expect(receiver.received).to.have.length(0);
+    clock.advance(10_000);
+    await runtime.runtime.engine.drain();
+    expect(receiver.received.map((r) => JSON.parse(r.body).orderLine.id)).to.deep.equal(['prod_course', 'prod_workbook']);
+  });
+
+  it('retries on a network error', async () => {
+    await forwardingTrigger();
+    const answer = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await receiver.stop();
+    await runtime.runtime.engine.drain();
+    const [delivery] = await deliveriesOf(answer.body.event);
+    expect(delivery.status).to.equal('pending');
+    expect(delivery.lastError).to.match(/network error/);
+  });
+});
+
+describe('the runtime: restarting', () => {
+  it('keeps webhooks, triggers, events, bundles and pending deliveries', async () => {
+    const clock = new FakeClock();
+    const receiver = await new Receiver().start();
+    receiver.answer = () => ({ status: 503 });
+    let runtime = await new TestRuntime(undefined, { clock }).start();
+    const dataDir = runtime.dataDir;
+    try {
+      const token = runtime.runtime.adminToken;
+      const hook = (await runtime.api('POST', '/api/webhooks', { name: 'kept' })).body;
+      const trigger = (await runtime.api('POST', `/api/webhooks/${hook.id}/triggers`, { module: 'watch-invoice-paid', destination: { url: receiver.url } })).body;
+      const answer = await runtime.post(hook.url, JSON.stringify(examplePayload('mark_paid')));
+      await runtime.runtime.engine.drain();
+      await runtime.stop();
+
+      receiver.answer = () => ({ status: 200 });
+      runtime = await new TestRuntime(dataDir, { clock }).start();
+      expect(runtime.runtime.adminToken).to.equal(token);
+      const webhooks = (await runtime.api('GET', '/api/webhooks')).body.items;
+      expect(webhooks).to.have.length(2);
+      const kept = webhooks.find((w: { id: string }) => w.id === hook.id);
+      expect(new URL(kept.url).pathname).to.equal(new URL(hook.url).pathname);
+      expect((await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items[0].id).to.equal(trigger.id);
+      const event = (await runtime.api('GET', `/api/events/${answer.body.event}`)).body;
+      expect(event.status).to.equal('processed');
+      expect(event.bundles).to.have.length(1);
+      expect(event.deliveries[0].status).to.equal('pending');
+      clock.advance(10_000);
+      await runtime.runtime.engine.drain();
+      expect(receiver.received).to.have.length(1);
+      expect((await runtime.post(kept.url, JSON.stringify(examplePayload('mark_paid')))).body.duplicate).to.equal(true);
+    } finally {
+      await runtime.destroy();
+      await receiver.stop();
+    }
+  });
+});
