@@ -52,6 +52,30 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+describe('the runtime on SIGTERM', function () {
+  this.timeout(60_000);
+
+  it('finishes in-flight work, closes the database and exits 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'plugnpaid-term-'));
+    try {
+      const port = await freePort();
+      const child = startServer(port, dataDir);
+      await waitForHealth(`http://127.0.0.1:${port}`);
+      const hook = ((await (await fetch(`http://127.0.0.1:${port}/api/webhooks`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as any).items[0];
+      const answer = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(examplePayload('refund')) });
+      expect(answer.status).to.equal(200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      const db = new Database(join(dataDir, 'plugnpaid.sqlite'), { readonly: true });
+      expect((db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n).to.equal(1);
+      db.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the runtime under SIGKILL', function () {
   this.timeout(120_000);
   let dataDir: string;
@@ -71,8 +95,8 @@ describe('the runtime under SIGKILL', function () {
   it('stores every acknowledged event exactly once and delivers every bundle with a stable webhook-id', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const api = async (method: string, path: string, body?: unknown) =>
-      (await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) })).json();
+    const api = async (method: string, path: string, body?: unknown): Promise<any> =>
+      (await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json();
 
     child = startServer(port, dataDir);
     await waitForHealth(base);
