@@ -111,6 +111,7 @@ function aliasIndex(events: Record<string, CatalogueEvent>): Record<string, stri
 interface RawModule {
   label: string;
   description: string;
+  group: string;
   webhook: string;
   orderLines?: string;
   parameters: Array<string | Parameter>;
@@ -151,6 +152,7 @@ function loadModule(
     name,
     label: raw.label,
     description: raw.description,
+    group: raw.group,
     webhook: raw.webhook,
     parameters,
     orderLines: raw.orderLines,

@@ -115,6 +115,8 @@ export interface ModuleDefinition {
   name: string;
   label: string;
   description: string;
+  /** The module group in Make's module list (e.g. Orders). */
+  group: string;
   webhook: string;
   parameters: Parameter[];
   orderLines?: string;
