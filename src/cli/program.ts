@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { connectionCommand, rpcCommand } from './connection-command';
 import { docsCommand } from './docs-command';
+import { exportCommand } from './export-command';
 import { CliIo, ExitCode } from './io';
 import { mapCommand } from './map-command';
 import { eventsCommand, replayCommand, sendCommand, triggersCommand, webhooksCommand } from './runtime-commands';
@@ -12,7 +13,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('plugnpaid-connector')
     .description('Plug&Paid connector for Make and Ibexa Connect: validate, map, document, run and export the app')
     .showHelpAfterError();
-  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), connectionCommand(io), rpcCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), replayCommand(io)]) program.addCommand(command);
+  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), exportCommand(io), connectionCommand(io), rpcCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), replayCommand(io)]) program.addCommand(command);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

@@ -1,0 +1,147 @@
+import type { AppDefinition, Communication } from '../definition/types';
+import { modulesMarkdown, registrationSteps } from '../docs/module-docs';
+import { makeInterface } from './interface';
+import { kebab, makeModuleId, makeWebhookId, sentenceCase } from './make-names';
+import { needsConnection, webhookDirective, webhookParameters } from './webhook-directive';
+
+/** One exported file: its path relative to makecomapp.json, and its exact text. */
+export type MakeTree = Map<string, string>;
+
+// The extension writes JSON with four-space indentation; the same here keeps diffs quiet after a pull.
+const json = (value: unknown): string => `${JSON.stringify(value, null, 4)}\n`;
+
+/** The id of the connection component (the app's only connection). */
+export const CONNECTION_ID = 'plugnpaid';
+
+/** Make's connection communication: ours plus the base's response handling, which Make does not inherit there. */
+function connectionCommunication(app: AppDefinition): Communication {
+  const { communication } = app.connection;
+  return {
+    ...communication,
+    response: { ...communication.response, valid: communication.response?.valid ?? app.base.response?.valid, error: communication.response?.error ?? app.base.response?.error },
+  };
+}
+
+function withoutFile<T extends { file?: string }>(value: T): Omit<T, 'file'> {
+  const { file: _file, ...rest } = value;
+  void _file;
+  return rest;
+}
+
+/**
+ * The Make local-development tree for an app: makecomapp.json and every component file, as text.
+ * Pure and deterministic: the same definition gives the same bytes.
+ */
+export function buildMakeTree(app: AppDefinition): MakeTree {
+  const tree: MakeTree = new Map();
+  const connectionDir = `connections/${kebab(CONNECTION_ID)}`;
+  const connectionFiles = {
+    communication: `${connectionDir}/${CONNECTION_ID}.communication.iml.json`,
+    params: `${connectionDir}/${CONNECTION_ID}.params.iml.json`,
+    common: null,
+  };
+  tree.set(connectionFiles.communication, json(connectionCommunication(app)));
+  tree.set(connectionFiles.params, json(app.connection.parameters));
+
+  const rpcs: Record<string, unknown> = {};
+  for (const rpc of Object.values(app.rpcs)) {
+    const stem = kebab(rpc.id);
+    const files = { communication: `rpcs/${stem}/${stem}.communication.iml.json`, params: `rpcs/${stem}/${stem}.params.iml.json` };
+    tree.set(files.communication, json(rpc.communication));
+    tree.set(files.params, json([]));
+    rpcs[rpc.id] = { label: rpc.label, connection: CONNECTION_ID, altConnection: null, codeFiles: files };
+  }
+
+  const webhooks: Record<string, unknown> = {};
+  const modules: Record<string, unknown> = {};
+  for (const module of app.modules) {
+    const webhookId = makeWebhookId(module.name);
+    const moduleId = makeModuleId(module.name);
+    const webhookStem = kebab(webhookId);
+    const webhookFiles = {
+      communication: `webhooks/${webhookStem}/${webhookStem}.communication.iml.json`,
+      params: `webhooks/${webhookStem}/${webhookStem}.params.iml.json`,
+      attach: `webhooks/${webhookStem}/${webhookStem}.attach.iml.json`,
+      detach: `webhooks/${webhookStem}/${webhookStem}.detach.iml.json`,
+      update: `webhooks/${webhookStem}/${webhookStem}.update.iml.json`,
+      requiredScope: `webhooks/${webhookStem}/${webhookStem}.required-scope.iml.json`,
+    };
+    const parameters = webhookParameters(module);
+    tree.set(webhookFiles.communication, json(webhookDirective(app, module)));
+    tree.set(webhookFiles.params, json(parameters));
+    tree.set(webhookFiles.attach, json({}));
+    tree.set(webhookFiles.detach, json({}));
+    tree.set(webhookFiles.update, json({}));
+    tree.set(webhookFiles.requiredScope, json([]));
+    const label = sentenceCase(module.label);
+    webhooks[webhookId] = {
+      label,
+      webhookType: app.webhooks[module.webhook].type,
+      connection: needsConnection(parameters) ? CONNECTION_ID : null,
+      altConnection: null,
+      codeFiles: webhookFiles,
+    };
+
+    const moduleStem = kebab(moduleId);
+    const moduleFiles = {
+      communication: `modules/${moduleStem}/${moduleStem}.communication.iml.json`,
+      staticParams: `modules/${moduleStem}/${moduleStem}.static-params.iml.json`,
+      mappableParams: `modules/${moduleStem}/${moduleStem}.mappable-params.iml.json`,
+      interface: `modules/${moduleStem}/${moduleStem}.interface.iml.json`,
+      samples: `modules/${moduleStem}/${moduleStem}.samples.iml.json`,
+    };
+    tree.set(moduleFiles.communication, json({}));
+    tree.set(moduleFiles.staticParams, json([]));
+    tree.set(moduleFiles.mappableParams, json([]));
+    tree.set(moduleFiles.interface, json(makeInterface(module.output)));
+    tree.set(moduleFiles.samples, json(module.samples[0]?.bundles[0] ?? {}));
+    modules[moduleId] = {
+      label,
+      description: module.description,
+      moduleType: 'instant_trigger',
+      connection: null,
+      altConnection: null,
+      webhook: webhookId,
+      codeFiles: moduleFiles,
+    };
+  }
+
+  const groupLabels = [...new Set(app.modules.map((module) => module.group))];
+  const groups = groupLabels.map((label) => ({ label, modules: app.modules.filter((m) => m.group === label).map((m) => makeModuleId(m.name)) }));
+  tree.set('general/base.iml.json', json(withoutFile(app.base)));
+  tree.set('modules/groups.json', json(groups));
+  tree.set('README.md', appReadme(app));
+
+  const makecomapp = {
+    fileVersion: 1,
+    generalCodeFiles: { base: 'general/base.iml.json', common: null, readme: 'README.md', groups: 'modules/groups.json' },
+    components: {
+      connection: { [CONNECTION_ID]: { label: app.connection.label, connectionType: app.connection.type, codeFiles: connectionFiles } },
+      webhook: webhooks,
+      module: modules,
+      rpc: rpcs,
+      function: {},
+      endpoint: {},
+    },
+    origins: [],
+  };
+  tree.set('makecomapp.json', json(makecomapp));
+  return new Map([...tree.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The app's Docs in Make: how to register the webhook URL, then the module tables. */
+function appReadme(app: AppDefinition): string {
+  return [
+    `# ${app.manifest.label}`,
+    '',
+    app.manifest.description,
+    '',
+    '## Setting up Plug&Paid webhooks',
+    '',
+    'Each trigger has its own webhook. Create it in the trigger ("Add" next to Webhook), copy its URL, then:',
+    '',
+    registrationSteps(app),
+    '',
+    modulesMarkdown(app).split('\n').slice(1).join('\n'),
+  ].join('\n');
+}

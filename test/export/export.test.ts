@@ -1,0 +1,169 @@
+import { expect } from 'chai';
+import Ajv from 'ajv';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { DEFAULT_APP_DIR, loadApp } from '../../src/definition/loader';
+import { buildMakeTree } from '../../src/export/make-layout';
+import { builtinFunctions, compileDirective, evaluateDirective } from '../../src/iml';
+import { isTruthy } from '../../src/iml/values';
+import { parameterValues } from '../../src/mapping/map-event';
+import { makeModuleId, makeWebhookId, sentenceCase } from '../../src/export/make-names';
+import { AppCopy } from '../helpers/app-copy';
+import { cli } from '../helpers/cli';
+
+const app = loadApp();
+const tree = buildMakeTree(app);
+const parse = (path: string) => JSON.parse(tree.get(path)!);
+const makecomapp = parse('makecomapp.json');
+
+const makeSchemas = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const dir = join(DEFAULT_APP_DIR, 'schemas', 'make');
+  readdirSync(dir).forEach((file) => ajv.addSchema(JSON.parse(readFileSync(join(dir, file), 'utf8'))));
+  return (name: string) => ajv.getSchema(`https://plugnpaid-connector.local/make/${name}.schema.json`)!;
+})();
+
+// Which of our Make schemas checks a file, by its name (as the extension associates them).
+function schemaFor(path: string): string | undefined {
+  if (path === 'makecomapp.json') return 'makecomapp';
+  if (path.endsWith('base.iml.json')) return 'base';
+  if (path.endsWith('groups.json')) return 'groups';
+  if (/\.(communication|attach|detach|update)\.iml\.json$/.test(path)) return 'request';
+  if (/\.(params|static-params|mappable-params|interface)\.iml\.json$/.test(path)) return 'parameters';
+  if (path.endsWith('.samples.iml.json')) return 'samples';
+  if (path.endsWith('scope.iml.json')) return 'scope';
+  return undefined;
+}
+
+describe('export to Make', () => {
+  it('validates every exported file against the Make schema for its kind', () => {
+    let checked = 0;
+    for (const [path, text] of tree) {
+      const schema = schemaFor(path);
+      if (!schema) continue;
+      const validate = makeSchemas(schema);
+      expect(validate(JSON.parse(text)), `${path}: ${JSON.stringify(validate.errors)}`).to.equal(true);
+      checked += 1;
+    }
+    expect(checked).to.equal(tree.size - 1);
+    expect([...tree.keys()].filter((path) => !schemaFor(path))).to.deep.equal(['README.md']);
+  });
+
+  it('has all six component types, fourteen instant triggers with a webhook each, and no connection on modules', () => {
+    expect(Object.keys(makecomapp.components)).to.have.members(['connection', 'webhook', 'module', 'rpc', 'function', 'endpoint']);
+    const modules = Object.entries(makecomapp.components.module) as Array<[string, any]>;
+    expect(modules).to.have.length(14);
+    for (const [id, module] of modules) {
+      expect(id).to.match(/^[a-z][A-Za-z0-9]+$/);
+      expect(module).to.include({ moduleType: 'instant_trigger', connection: null });
+      expect(makecomapp.components.webhook).to.have.property(module.webhook);
+      expect(Object.keys(module.codeFiles)).to.deep.equal(['communication', 'staticParams', 'mappableParams', 'interface', 'samples']);
+    }
+    expect(makecomapp.components.module.watchOneTimeSale.label).to.equal('Watch one time sale');
+    expect(makecomapp.components.connection.plugnpaid).to.include({ connectionType: 'basic' });
+    expect(makecomapp.components.rpc.listProducts.connection).to.equal('plugnpaid');
+  });
+
+  it('references only files it writes, and writes only files it references (besides makecomapp.json)', () => {
+    const referenced = new Set<string>(Object.values(makecomapp.generalCodeFiles).filter((p): p is string => typeof p === 'string'));
+    for (const components of Object.values(makecomapp.components) as Array<Record<string, { codeFiles: Record<string, string | null> }>>) {
+      for (const component of Object.values(components)) Object.values(component.codeFiles).forEach((path) => path && referenced.add(path));
+    }
+    for (const path of referenced) expect(tree.has(path), path).to.equal(true);
+    expect([...tree.keys()].filter((path) => !referenced.has(path))).to.deep.equal(['makecomapp.json']);
+  });
+
+  it('is deterministic: the same definition gives the same bytes', () => {
+    const again = buildMakeTree(loadApp());
+    expect([...again.entries()]).to.deep.equal([...tree.entries()]);
+  });
+
+  it('sanitizes the token in the base and the connection, and contains no secret', () => {
+    expect(parse('general/base.iml.json').log.sanitize).to.include('request.headers.authorization');
+    const connection = parse('connections/plugnpaid/plugnpaid.communication.iml.json');
+    expect(connection.log.sanitize).to.include('request.headers.authorization');
+    expect(connection.response.error['401'].type).to.equal('InvalidAccessTokenError');
+    for (const text of tree.values()) expect(text).to.not.match(/whsec_|pnpadm_|Bearer [A-Za-z0-9]{8,}/);
+  });
+
+  it('generates the interface from the output schema, with specs for collections and arrays', () => {
+    const fields = parse('modules/watch-one-time-sale/watch-one-time-sale.interface.iml.json');
+    const order = fields.find((f: { name: string }) => f.name === 'order');
+    expect(order.spec.find((f: { name: string }) => f.name === 'createdAt')).to.deep.equal({ name: 'createdAt', label: 'Created at', type: 'date' });
+    const products = fields.find((f: { name: string }) => f.name === 'products');
+    expect(products.type).to.equal('array');
+    expect(products.spec.map((f: { name: string }) => f.name)).to.deep.equal(['id', 'title', 'price', 'quantity']);
+    expect(fields.find((f: { name: string }) => f.name === 'productIds').spec).to.deep.equal({ label: 'Product ID', type: 'text' });
+  });
+
+  it('groups the modules as their definitions say', () => {
+    expect(parse('modules/groups.json').map((g: { label: string }) => g.label)).to.deep.equal(['Orders', 'Products', 'Customers', 'Subscriptions']);
+  });
+
+  it('documents the webhook registration in the app README', () => {
+    const readme = tree.get('README.md')!;
+    expect(readme).to.contain('Settings > Webhooks');
+    expect(readme).to.contain('## Watch Invoice Paid');
+  });
+
+  describe('Make parity: the exported webhook, run as Make runs it, makes the samples', () => {
+    for (const module of app.modules) {
+      const webhookStem = makeWebhookId(module.name);
+      it(`${makeModuleId(module.name)} reproduces every sample of ${module.name}`, () => {
+        const directive = parse(`webhooks/${webhookStem}/${webhookStem}.communication.iml.json`);
+        for (const sample of module.samples) {
+          const variables = { body: sample.payload, parameters: parameterValues(module, sample.parameters) };
+          const context = { variables, functions: builtinFunctions, timezone: 'UTC' };
+          const run = (value: unknown, extra: Record<string, unknown> = {}) => evaluateDirective(compileDirective(value), { ...context, variables: { ...variables, ...extra } });
+          let bundles: unknown[] = [];
+          if (isTruthy(run(directive.condition))) {
+            const container = directive.iterate ? (run(directive.iterate.container) as unknown[]) : [undefined];
+            const items = container.filter((item) => !directive.iterate?.condition || isTruthy(run(directive.iterate.condition, { item })));
+            bundles = items.map((item) => JSON.parse(JSON.stringify(run(directive.output, { item }))));
+          }
+          expect(bundles, sample.title).to.deep.equal(sample.bundles);
+        }
+        const other = { type: 'some_other_event', data: module.samples[0].payload.data };
+        expect(isTruthy(evaluateDirective(compileDirective(directive.condition), { variables: { body: other, parameters: {} }, functions: builtinFunctions, timezone: 'UTC' }))).to.equal(false);
+      });
+    }
+  });
+
+  describe('plugnpaid-connector export', () => {
+    it('writes the tree that makecomapp.json describes', async () => {
+      const out = mkdtempSync(join(tmpdir(), 'plugnpaid-export-'));
+      try {
+        const run = await cli(['export', '--out', out]);
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.stdout).to.contain('14 instant triggers');
+        const written: string[] = [];
+        const walk = (dir: string) => readdirSync(dir).forEach((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : written.push(relative(out, join(dir, name)))));
+        walk(out);
+        expect(written.sort()).to.deep.equal([...tree.keys()].sort());
+        expect(readFileSync(join(out, 'makecomapp.json'), 'utf8')).to.equal(tree.get('makecomapp.json'));
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a definition Make cannot run, such as one calling a custom IML function', async () => {
+      const copy = new AppCopy();
+      const out = join(copy.dir, 'out');
+      try {
+        copy.edit('connector/rpcs/list-products.json', (rpc) => (rpc.communication.response.output.label = '{{productLabel(item)}}'));
+        const run = await cli(['export', '--app', copy.dir, '--out', out]);
+        expect(run.code).to.equal(1);
+        expect(run.stderr).to.contain('Not exported');
+        expect(run.stderr).to.contain("unknown IML function 'productLabel'");
+        expect(existsSync(out)).to.equal(false);
+      } finally {
+        copy.remove();
+      }
+    });
+  });
+
+  it('writes sentence-case labels', () => {
+    expect(sentenceCase('Watch Recurring Subscription Canceled')).to.equal('Watch recurring subscription canceled');
+  });
+});
