@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { connectionCommand, rpcCommand } from './connection-command';
+import { deployCommand } from './deploy-command';
 import { docsCommand } from './docs-command';
 import { exportCommand } from './export-command';
 import { CliIo, ExitCode } from './io';
@@ -13,7 +14,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('plugnpaid-connector')
     .description('Plug&Paid connector for Make and Ibexa Connect: validate, map, document, run and export the app')
     .showHelpAfterError();
-  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), exportCommand(io), connectionCommand(io), rpcCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), replayCommand(io)]) program.addCommand(command);
+  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), exportCommand(io), deployCommand(io), connectionCommand(io), rpcCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), replayCommand(io)]) program.addCommand(command);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

@@ -30,9 +30,10 @@ function withoutFile<T extends { file?: string }>(value: T): Omit<T, 'file'> {
 
 /**
  * The Make local-development tree for an app: makecomapp.json and every component file, as text.
- * Pure and deterministic: the same definition gives the same bytes.
+ * Pure and deterministic: the same definition gives the same bytes. `origins` (deploy targets and their id
+ * mappings) are carried over from an earlier export, so re-exporting never loses where the app was deployed.
  */
-export function buildMakeTree(app: AppDefinition): MakeTree {
+export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): MakeTree {
   const tree: MakeTree = new Map();
   const connectionDir = `connections/${kebab(CONNECTION_ID)}`;
   const connectionFiles = {
@@ -123,7 +124,7 @@ export function buildMakeTree(app: AppDefinition): MakeTree {
       function: {},
       endpoint: {},
     },
-    origins: [],
+    origins,
   };
   tree.set('makecomapp.json', json(makecomapp));
   return new Map([...tree.entries()].sort(([a], [b]) => a.localeCompare(b)));
