@@ -74,7 +74,8 @@ export class Engine {
   private processPending(): number {
     let count = 0;
     for (let batch = this.store.sql.pendingEvents.all(100); batch.length > 0; batch = this.store.sql.pendingEvents.all(100)) {
-      batch.forEach((event) => processEvent(this.store, this.app, this.clock, event));
+      // One transaction (one fsync) per batch; each event is its own savepoint inside it.
+      this.store.transaction(() => batch.forEach((event) => processEvent(this.store, this.app, this.clock, event)));
       count += batch.length;
     }
     return count;

@@ -1,16 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { isRecord } from '../iml/values';
 import { bodyProblem } from './body-checks';
-import type { Clock } from './clock';
-import { ingestEvent } from './events';
+import type { EventIngester } from './events';
 import type { Store } from './store/store';
 import { verifyWebhookSecret, WebhookSecret } from './webhook-secret';
 
 interface IngestDeps {
   store: Store;
-  clock: Clock;
+  ingester: EventIngester;
   maxDepth: number;
-  dedupeWindowMs: number;
   onStored: () => void;
 }
 
@@ -35,7 +33,7 @@ export function registerIngestRoute(server: FastifyInstance, deps: IngestDeps): 
     const type = isRecord(checked.value) && typeof checked.value.type === 'string' ? checked.value.type : null;
     let stored;
     try {
-      stored = ingestEvent(deps.store, webhook.id, raw, type, deps.clock.now(), deps.dedupeWindowMs);
+      stored = await deps.ingester.ingest(webhook.id, raw, type);
     } catch (error) {
       request.log.error({ err: error }, 'could not store an event; answering 503 so the sender retries');
       return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unable to store the event; retry later' });

@@ -6,6 +6,7 @@ import { registerApiRoutes } from './api-routes';
 import { Clock, systemClock } from './clock';
 import { DEFAULT_CONFIG, RuntimeConfig } from './config';
 import { Engine } from './engine';
+import { EventIngester } from './events';
 import { registerIngestRoute } from './ingest-route';
 import { ensureDefaultWebhook } from './resources';
 import { Store } from './store/store';
@@ -42,6 +43,8 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
     connectionTimeout: 60_000,
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,
+    // One line per request would cost more than the request; errors and warnings are still logged.
+    disableRequestLogging: true,
     logger:
       options.logger === false
         ? false
@@ -77,7 +80,8 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
   });
 
   server.get('/health', async () => ({ ok: true, events: store.sql.countEvents.get()!.count }));
-  registerIngestRoute(server, { store, clock, maxDepth: config.maxDepth, dedupeWindowMs: config.dedupeWindowMs, onStored: () => engine.kick() });
+  const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs);
+  registerIngestRoute(server, { store, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick() });
   registerApiRoutes(server, { store, app, clock, adminToken, baseUrl, onChange: () => engine.kick() });
 
   const created = ensureDefaultWebhook(store, app, clock);
