@@ -4,7 +4,8 @@ import addFormats from 'ajv-formats';
 /** An ajv instance that knows our schema annotations and the standard formats. */
 export function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true, keywords: ['x-iml', 'x-iml-subject'] });
-  addFormats(ajv);
+  // 'fast' format checks: the full URI and date-time regexes cost more than the rest of a bundle's validation.
+  addFormats(ajv, { mode: 'fast' });
   return ajv;
 }
 

@@ -4,11 +4,15 @@ import { compileTemplate } from './parser';
 import { isRecord } from './values';
 
 /** A JSON structure whose string leaves are compiled IML templates (Make's "IMLJSON"). */
-export type CompiledDirective =
+export type CompiledDirective = (
   | { kind: 'template'; template: CompiledTemplate }
   | { kind: 'value'; value: unknown }
   | { kind: 'array'; items: CompiledDirective[] }
-  | { kind: 'object'; entries: Array<[string, CompiledDirective]> };
+  | { kind: 'object'; entries: Array<[string, CompiledDirective]> }
+) & { run: DirectiveRunner };
+
+/** A directive compiled to a closure; `leaf` post-processes each template's value. */
+type DirectiveRunner = (context: ImlContext, leaf?: (value: unknown) => unknown) => unknown;
 
 /** A template that failed to parse, with the JSON pointer of its string inside the directive. */
 export interface TemplateProblem {
@@ -24,43 +28,39 @@ function escapePointer(segment: string): string {
 export function compileDirective(value: unknown, pointer = '', problems: TemplateProblem[] = []): CompiledDirective {
   if (typeof value === 'string') {
     try {
-      return { kind: 'template', template: compileTemplate(value) };
+      const template = compileTemplate(value);
+      return { kind: 'template', template, run: (context, leaf) => (leaf ? leaf(evaluateTemplate(template, context)) : evaluateTemplate(template, context)) };
     } catch (error) {
       if (!(error instanceof ImlSyntaxError)) throw error;
       problems.push({ pointer, message: `IML syntax error at character ${error.offset + 1} of "${value}": ${error.message}` });
-      return { kind: 'value', value };
+      return { kind: 'value', value, run: () => value };
     }
   }
   if (Array.isArray(value)) {
-    return { kind: 'array', items: value.map((item, index) => compileDirective(item, `${pointer}/${index}`, problems)) };
+    const items = value.map((item, index) => compileDirective(item, `${pointer}/${index}`, problems));
+    return { kind: 'array', items, run: (context, leaf) => items.map((item) => item.run(context, leaf)) };
   }
   if (isRecord(value)) {
+    const entries = Object.entries(value).map(([key, item]): [string, CompiledDirective] => [key, compileDirective(item, `${pointer}/${escapePointer(key)}`, problems)]);
     return {
       kind: 'object',
-      entries: Object.entries(value).map(([key, item]) => [key, compileDirective(item, `${pointer}/${escapePointer(key)}`, problems)]),
+      entries,
+      run: (context, leaf) => {
+        const result: Record<string, unknown> = {};
+        for (let i = 0; i < entries.length; i += 1) {
+          const evaluated = entries[i][1].run(context, leaf);
+          if (evaluated !== undefined) result[entries[i][0]] = evaluated;
+        }
+        return result;
+      },
     };
   }
-  return { kind: 'value', value };
+  return { kind: 'value', value, run: () => value };
 }
 
-/** Evaluates a compiled directive; object keys whose value is undefined are left out. */
-export function evaluateDirective(directive: CompiledDirective, context: ImlContext): unknown {
-  switch (directive.kind) {
-    case 'template':
-      return evaluateTemplate(directive.template, context);
-    case 'value':
-      return directive.value;
-    case 'array':
-      return directive.items.map((item) => evaluateDirective(item, context));
-    case 'object': {
-      const result: Record<string, unknown> = {};
-      for (const [key, item] of directive.entries) {
-        const evaluated = evaluateDirective(item, context);
-        if (evaluated !== undefined) result[key] = evaluated;
-      }
-      return result;
-    }
-  }
+/** Evaluates a compiled directive; object keys whose value is undefined are left out. `leaf` post-processes each template's value. */
+export function evaluateDirective(directive: CompiledDirective, context: ImlContext, leaf?: (value: unknown) => unknown): unknown {
+  return directive.run(context, leaf);
 }
 
 /** Every function called anywhere in a directive, with the pointer of the template that calls it. */

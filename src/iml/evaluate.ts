@@ -24,42 +24,76 @@ export class ImlEvaluationError extends Error {
   }
 }
 
+/** An expression compiled to a closure: evaluating it walks no syntax tree. */
+export type CompiledExpression = (context: ImlContext) => unknown;
+
+const compiledNodes = new WeakMap<ImlNode, CompiledExpression>();
+
 /** Evaluates a compiled template: the typed value for a single `{{…}}`, otherwise text. */
 export function evaluateTemplate(template: CompiledTemplate, context: ImlContext): unknown {
   if (template.typed) return evaluateNode(template.parts[0] as ImlNode, context);
-  return template.parts.map((part) => (typeof part === 'string' ? part : toText(evaluateNode(part, context)))).join('');
+  let text = '';
+  for (const part of template.parts) text += typeof part === 'string' ? part : toText(evaluateNode(part, context));
+  return text;
 }
 
-/** Evaluates one expression node. */
+/** Evaluates one expression node (compiled to a closure on first use, then reused). */
 export function evaluateNode(node: ImlNode, context: ImlContext): unknown {
+  let compiled = compiledNodes.get(node);
+  if (!compiled) {
+    compiled = compileNode(node);
+    compiledNodes.set(node, compiled);
+  }
+  return compiled(context);
+}
+
+/** Compiles a node into a closure; semantics are those documented on each operator and function. */
+export function compileNode(node: ImlNode): CompiledExpression {
   switch (node.kind) {
-    case 'literal':
-      return Array.isArray(node.value) ? [] : node.value;
-    case 'variable':
-      return readKey(context.variables, node.name);
-    case 'member':
-      return readKey(evaluateNode(node.object, context), node.property);
-    case 'index':
-      return readKey(evaluateNode(node.object, context), evaluateNode(node.index, context));
+    case 'literal': {
+      const value = node.value;
+      return Array.isArray(value) ? () => [] : () => value;
+    }
+    case 'variable': {
+      const name = node.name;
+      return (context) => readKey(context.variables, name);
+    }
+    case 'member': {
+      const object = compileNode(node.object);
+      const property = node.property;
+      return (context) => readKey(object(context), property);
+    }
+    case 'index': {
+      const object = compileNode(node.object);
+      const index = compileNode(node.index);
+      return (context) => readKey(object(context), index(context));
+    }
     case 'unary': {
-      const operand = evaluateNode(node.operand, context);
-      if (node.op === '!') return !isTruthy(operand);
-      return typeof operand === 'number' ? -operand : undefined;
+      const operand = compileNode(node.operand);
+      if (node.op === '!') return (context) => !isTruthy(operand(context));
+      return (context) => {
+        const value = operand(context);
+        return typeof value === 'number' ? -value : undefined;
+      };
     }
     case 'binary':
-      return evaluateBinary(node.op, node.left, node.right, context);
+      return compileBinary(node.op, compileNode(node.left), compileNode(node.right));
     case 'call':
-      return callFunction(node.name, node.args, context);
+      return compileCall(node.name, node.args.map(compileNode));
   }
 }
 
-function callFunction(name: string, argNodes: ImlNode[], context: ImlContext): unknown {
-  const fn = Object.prototype.hasOwnProperty.call(context.functions, name) ? context.functions[name] : undefined;
-  if (!fn) throw new ImlEvaluationError(`unknown IML function '${name}'`);
-  if (argNodes.length < fn.minArgs || argNodes.length > fn.maxArgs) {
-    throw new ImlEvaluationError(`${name}() takes ${describeArity(fn)}, got ${argNodes.length}`);
-  }
-  return fn.call(argNodes.map((arg) => evaluateNode(arg, context)), context);
+function compileCall(name: string, args: CompiledExpression[]): CompiledExpression {
+  return (context) => {
+    const fn = Object.prototype.hasOwnProperty.call(context.functions, name) ? context.functions[name] : undefined;
+    if (!fn) throw new ImlEvaluationError(`unknown IML function '${name}'`);
+    if (args.length < fn.minArgs || args.length > fn.maxArgs) {
+      throw new ImlEvaluationError(`${name}() takes ${describeArity(fn)}, got ${args.length}`);
+    }
+    const values = new Array<unknown>(args.length);
+    for (let i = 0; i < args.length; i += 1) values[i] = args[i](context);
+    return fn.call(values, context);
+  };
 }
 
 /** Human text for a function's argument count, e.g. "2 to 4 arguments". */
@@ -69,12 +103,20 @@ export function describeArity(fn: Pick<ImlFunction, 'minArgs' | 'maxArgs'>): str
   return `${fn.minArgs} to ${fn.maxArgs} arguments`;
 }
 
-function evaluateBinary(op: BinaryOperator, leftNode: ImlNode, rightNode: ImlNode, context: ImlContext): unknown {
-  const left = evaluateNode(leftNode, context);
+function compileBinary(op: BinaryOperator, leftOf: CompiledExpression, rightOf: CompiledExpression): CompiledExpression {
   // && and || short-circuit and return an operand, as in JavaScript.
-  if (op === '&&') return isTruthy(left) ? evaluateNode(rightNode, context) : left;
-  if (op === '||') return isTruthy(left) ? left : evaluateNode(rightNode, context);
-  const right = evaluateNode(rightNode, context);
+  if (op === '&&') return (context) => {
+    const left = leftOf(context);
+    return isTruthy(left) ? rightOf(context) : left;
+  };
+  if (op === '||') return (context) => {
+    const left = leftOf(context);
+    return isTruthy(left) ? left : rightOf(context);
+  };
+  return (context) => applyBinary(op, leftOf(context), rightOf(context));
+}
+
+function applyBinary(op: Exclude<BinaryOperator, '&&' | '||'>, left: unknown, right: unknown): unknown {
   switch (op) {
     case '==':
       return strictlyEqual(left, right);

@@ -46,5 +46,6 @@ export function readKey(container: unknown, key: unknown): unknown {
 
 /** Reads a dot path (`a.b.1.c`) with the same rules as `readKey`. */
 export function readPath(container: unknown, path: string): unknown {
+  if (!path.includes('.')) return readKey(container, path);
   return path.split('.').reduce<unknown>((current, segment) => readKey(current, segment), container);
 }

@@ -50,7 +50,7 @@ export function mapWithModule(module: ModuleDefinition, payload: unknown, option
     }
     const bundles = items.map((item) => {
       const itemContext = item === undefined ? context : { ...context, variables: { ...variables, item } };
-      const data = toJsonBundle(evaluateDirective(compiled.output, itemContext));
+      const data = toJsonBundle(evaluateDirective(compiled.output, itemContext, dateAsText));
       return { data, errors: violations(module.output, data) };
     });
     return { ok: true, module: module.name, bundles, filtered: bundles.length === 0 };
@@ -59,10 +59,17 @@ export function mapWithModule(module: ModuleDefinition, payload: unknown, option
   }
 }
 
-/** Bundles leave as JSON: dates become ISO-8601 text, as Make serialises them. */
+/**
+ * Bundles leave as JSON, as Make serialises them: dates become ISO-8601 text where a template yields them;
+ * everything else is already JSON (payloads come from JSON.parse, and IML makes no NaN or undefined items).
+ */
+function dateAsText(value: unknown): unknown {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  return value;
+}
+
 function toJsonBundle(value: unknown): Record<string, unknown> {
-  const json = JSON.parse(JSON.stringify(value ?? {})) as unknown;
-  return isRecord(json) ? json : { value: json };
+  return isRecord(value) ? value : { value };
 }
 
 /** Why a payload cannot be routed, in words for a person; undefined when it can. */

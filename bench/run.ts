@@ -1,0 +1,190 @@
+import autocannon from 'autocannon';
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mappingThroughput } from './mapping';
+import { parseSize, saleTemplate } from './payloads';
+
+interface Options {
+  duration: number;
+  connections: number;
+  body: number;
+}
+
+interface Load {
+  rps: number;
+  ok: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+}
+
+const ADMIN = 'bench-admin-token-000000000000';
+
+function options(argv: string[]): Options {
+  const value = (flag: string, fallback: string) => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : fallback;
+  };
+  return { duration: Number(value('--duration', '8')), connections: Number(value('--connections', '50')), body: parseSize(value('--body', '5k')) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts one server file as its own process (TypeScript through ts-node) and waits until it listens. */
+async function startServer(file: string, dir: string): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const child = fork(join(__dirname, 'servers', file), [String(port), dir], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Drives a URL with autocannon; every request carries a different order id (no dedupe hits). */
+async function drive(url: string, template: string, opts: Options, overallRate?: number): Promise<Load> {
+  let counter = 0;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: opts.connections,
+    duration: opts.duration,
+    ...(overallRate ? { overallRate } : {}),
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (request) => ({ ...request, body: template.replace('__N__', String(counter++)) }) }],
+  });
+  return {
+    rps: Math.round(result.requests.average),
+    ok: result['2xx'],
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+async function api(port: number, path: string): Promise<any> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  return response.json();
+}
+
+/** Waits until our runtime has processed everything, then counts events and pullable bundles. */
+async function pipelineOutcome(port: number): Promise<{ events: number; bundles: number; duplicated: number; drainedAt: number }> {
+  for (;;) {
+    const pending = await api(port, '/api/events?status=pending&limit=1');
+    if (pending.items.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const drainedAt = Date.now();
+  const events = (await api(port, '/health')).events as number;
+  const hook = (await api(port, '/api/webhooks')).items[0];
+  const triggers = (await api(port, `/api/webhooks/${hook.id}/triggers`)).items.filter((t: { module: string }) => ['watch-one-time-sale', 'watch-customers'].includes(t.module));
+  let bundles = 0;
+  let duplicated = 0;
+  for (const trigger of triggers) {
+    const seen = new Set<number>();
+    for (let after = 0; ; ) {
+      const page = await api(port, `/api/triggers/${trigger.id}/bundles?after=${after}&limit=1000`);
+      for (const bundle of page.items) {
+        if (seen.has(bundle.eventId)) duplicated += 1;
+        seen.add(bundle.eventId);
+      }
+      bundles += page.items.length;
+      if (page.next === null) break;
+      after = page.next;
+    }
+  }
+  return { events, bundles, duplicated, drainedAt };
+}
+
+async function main(): Promise<void> {
+  const opts = options(process.argv.slice(2));
+  const template = saleTemplate(opts.body);
+  const root = mkdtempSync(join(tmpdir(), 'plugnpaid-bench-'));
+  console.log(`bench: ${opts.duration}s per run, ${opts.connections} connections, ${template.length}-byte sale payloads\n`);
+  try {
+    const limitServer = await startServer('limit.ts', root);
+    const limit = await drive(`http://127.0.0.1:${limitServer.port}/`, template, opts);
+    await stop(limitServer.child);
+
+    mkdirSync(join(root, 'peer'));
+    const peerServer = await startServer('peer.ts', join(root, 'peer'));
+    const peer = await drive(`http://127.0.0.1:${peerServer.port}/hook`, template, opts);
+    await stop(peerServer.child);
+
+    const ours = await startServer('ours.ts', join(root, 'ours'));
+    const hook = (await api(ours.port, '/api/webhooks')).items[0];
+    const started = Date.now();
+    const ack = await drive(hook.url, template, opts);
+    const outcome = await pipelineOutcome(ours.port);
+    const pipelineRps = Math.round(outcome.events / ((outcome.drainedAt - started) / 1000));
+    const half = await drive(hook.url, template.replace('ord___N__', 'half___N__'), opts, Math.max(1, Math.round(ack.rps / 2)));
+    const after = await pipelineOutcome(ours.port);
+    await stop(ours.child);
+
+    const acknowledged = ack.ok + half.ok;
+    const lost = acknowledged - after.events;
+    const mapping = mappingThroughput();
+    const slowestMapping = Math.min(...Object.values(mapping));
+    const ratios = {
+      ackVsLimit: round(ack.rps / limit.rps),
+      pipelineVsLimit: round(pipelineRps / limit.rps),
+      ackVsPeer: round(ack.rps / peer.rps),
+    };
+    const rows: Array<[string, Load | { rps: number }]> = [
+      ['limit (node:http)', limit],
+      ['peer (express + sqlite)', peer],
+      ['ours, ack path', ack],
+      ['ours, full pipeline', { rps: pipelineRps }],
+      ['ours, at half max rate', half],
+    ];
+    console.log('server                     req/s    p50 ms  p99 ms  max ms  errors');
+    for (const [name, load] of rows) {
+      const l = load as Partial<Load>;
+      console.log(`${name.padEnd(25)} ${String(load.rps).padStart(7)} ${fmt(l.p50)} ${fmt(l.p99)} ${fmt(l.max)} ${fmt(l.errors)}`);
+    }
+    console.log(`\nratios: ours/limit ack ${ratios.ackVsLimit} (goal ≥ 0.35), pipeline ${ratios.pipelineVsLimit} (goal ≥ 0.20), ours/peer ack ${ratios.ackVsPeer} (goal ≥ 2)`);
+    console.log(`p99 ack at half of our max rate: ${half.p99} ms (goal ≤ 50)`);
+    console.log(`integrity: ${acknowledged} acknowledged, ${after.events} stored, lost ${lost}; ${after.bundles} bundles, duplicated ${after.duplicated}` + (lost === 0 && after.duplicated === 0 ? ' — OK' : ' — FAILED'));
+    console.log(`mapping: slowest module ${slowestMapping} bundles/s per core (goal ≥ 100000)`);
+    for (const [module, rate] of Object.entries(mapping)) console.log(`  ${module.padEnd(40)} ${rate}`);
+
+    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, mappingPerSecond: mapping, runs: { limit, peer, ack, pipelineRps, half } };
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    console.log('\nwrote bench/results/latest.json');
+    if (lost !== 0 || after.duplicated !== 0) process.exitCode = 1;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function fmt(value: number | undefined): string {
+  return String(value ?? '').padStart(7);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
