@@ -2,7 +2,7 @@ import { loadApp } from '../src/definition/loader';
 import { mapWithModule } from '../src/mapping/map-event';
 
 /** Bundles per second per core for each module, mapping its first sample in a tight loop (in-process). */
-export function mappingThroughput(seconds = 0.3): Record<string, number> {
+export function mappingThroughput(seconds = 0.8): Record<string, number> {
   const app = loadApp();
   const results: Record<string, number> = {};
   for (const module of app.modules) {

@@ -31,7 +31,8 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   retryScheduleMs: DEFAULT_SCHEDULE_MS,
   deliveryTimeoutMs: 10_000,
   sync: 'FULL',
-  logLevel: 'info',
+  // Request lines are logged at info; one per request costs more than the request, so they are opt-in.
+  logLevel: 'warn',
 };
 
 /** Config from environment variables (PLUGNPAID_*), over the defaults; flags are applied over this. */

@@ -43,8 +43,6 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
     connectionTimeout: 60_000,
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,
-    // One line per request would cost more than the request; errors and warnings are still logged.
-    disableRequestLogging: true,
     logger:
       options.logger === false
         ? false
