@@ -58,6 +58,19 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     return webhook;
   };
 
+  // The modules a trigger can use, with their parameter definitions and first sample (for the inspector).
+  server.get('/api/modules', async () => ({
+    items: app.modules.map((module) => ({
+      name: module.name,
+      label: module.label,
+      description: module.description,
+      events: module.events,
+      parameters: module.parameters,
+      sample: module.samples[0]?.payload ?? null,
+    })),
+    next: null,
+  }));
+
   server.get('/api/webhooks', async (request) => {
     const query = request.query as Record<string, string>;
     const limit = limitOf(query);

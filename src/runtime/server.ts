@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG, RuntimeConfig } from './config';
 import { Engine } from './engine';
 import { EventIngester } from './events';
 import { registerIngestRoute } from './ingest-route';
+import { registerInspector } from './inspector-route';
 import { ensureDefaultWebhook } from './resources';
 import { Store } from './store/store';
 import { webhookView } from './views';
@@ -77,6 +78,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
     done(null, body);
   });
 
+  registerInspector(server);
   server.get('/health', async () => ({ ok: true, events: store.sql.countEvents.get()!.count }));
   const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs);
   registerIngestRoute(server, { store, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick() });

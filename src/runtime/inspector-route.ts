@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+
+/** The inspector page's files (ui/), served as they are: the page itself holds no data, every call needs the admin token. */
+const UI_DIR = join(__dirname, '..', '..', 'ui');
+const FILES: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/ui/inspector.js': { file: 'inspector.js', type: 'text/javascript; charset=utf-8' },
+  '/ui/inspector.css': { file: 'inspector.css', type: 'text/css; charset=utf-8' },
+};
+
+/** Serves the event inspector at `/`. */
+export function registerInspector(server: FastifyInstance): void {
+  for (const [route, { file, type }] of Object.entries(FILES)) {
+    const body = readFileSync(join(UI_DIR, file));
+    server.get(route, async (_request, reply) =>
+      reply.header('content-type', type).header('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'").header('x-content-type-options', 'nosniff').send(body),
+    );
+  }
+}
