@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MakeCall, MakeClient } from './make-client';
 
@@ -174,9 +174,4 @@ export class Deployer {
 
 function entries(record: Record<string, Component | null>): Array<[string, Component]> {
   return Object.entries(record).filter((entry): entry is [string, Component] => entry[1] !== null);
-}
-
-/** True when a folder holds an export (makecomapp.json). */
-export function hasExport(dir: string): boolean {
-  return existsSync(join(dir, 'makecomapp.json'));
 }

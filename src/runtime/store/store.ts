@@ -7,16 +7,6 @@ import type { BundleRow, DeliveryRow, EventRow, EventStatus, TriggerRow, Webhook
 /** How durable an acknowledged event is: FULL survives power loss, NORMAL only a process crash. */
 export type SyncLevel = 'FULL' | 'NORMAL';
 
-/** A bundle to store with its delivery, produced by processing an event. */
-export interface NewBundle {
-  triggerId: string;
-  seq: number;
-  data: unknown;
-  errors: unknown[];
-  /** Present when the trigger forwards to a URL: the delivery to create, due now. */
-  delivery?: { messageId: string };
-}
-
 /** The embedded SQLite store: every runtime state change is one transaction here. */
 export class Store {
   readonly db: Database.Database;
