@@ -65,7 +65,7 @@ export function inspectApp(dir: string = DEFAULT_APP_DIR): LoadResult {
   const app: AppDefinition = {
     dir: files.dir,
     manifest,
-    base: { ...base, file: components.base },
+    base,
     connection: { ...connection, file: components.connection },
     sharedParameters,
     webhooks,

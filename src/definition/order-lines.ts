@@ -1,13 +1,10 @@
+import { templateExpression } from '../iml';
 import type { BundleMapping, Parameter } from './types';
 
 /** Shared parameter (connector/parameters.json) that filters events by product. */
 export const PRODUCT_FILTER = 'productFilter';
 /** Shared parameter that splits an order into one bundle per order line. */
 export const BUNDLE_PER_ORDER_LINE = 'bundlePerOrderLine';
-
-function expressionOf(template: string): string {
-  return template.replace(/^\{\{/, '').replace(/\}\}$/, '').trim();
-}
 
 /**
  * The product filter and per-line splitting, written once as Make IML over the module's order lines, so the
@@ -19,7 +16,7 @@ export function orderLineMapping(
   referenced: string[],
 ): Pick<BundleMapping, 'condition' | 'iterate'> {
   if (!orderLines) return {};
-  const lines = expressionOf(orderLines);
+  const lines = templateExpression(orderLines);
   const filter = referenced.includes(PRODUCT_FILTER) ? shared[PRODUCT_FILTER] : undefined;
   const perLine = referenced.includes(BUNDLE_PER_ORDER_LINE) ? shared[BUNDLE_PER_ORDER_LINE] : undefined;
   const result: Pick<BundleMapping, 'condition' | 'iterate'> = {};

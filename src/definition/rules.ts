@@ -81,14 +81,10 @@ function catalogueCoverage(app: AppDefinition): Problem[] {
 
 function communicationTemplates(app: AppDefinition): Problem[] {
   return [
-    ...templateProblems(withoutFile(app.base), app.base.file, ''),
+    ...templateProblems(app.base, app.manifest.components.base, ''),
     ...templateProblems(app.connection.communication, app.connection.file, '/communication'),
     ...Object.values(app.rpcs).flatMap((rpc) => templateProblems(rpc.communication, rpc.file, '/communication')),
   ];
-}
-
-function withoutFile(value: object): object {
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'file'));
 }
 
 function outputTemplates(app: AppDefinition): Problem[] {

@@ -134,7 +134,7 @@ export interface ModuleDefinition {
 export interface AppDefinition {
   dir: string;
   manifest: Manifest;
-  base: Communication & { file: string };
+  base: Communication;
   connection: ConnectionDefinition;
   sharedParameters: Record<string, Parameter>;
   webhooks: Record<string, WebhookDefinition>;

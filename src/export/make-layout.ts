@@ -1,4 +1,5 @@
-import type { AppDefinition, Communication } from '../definition/types';
+import { connectionCommunication } from '../definition/connection-communication';
+import type { AppDefinition } from '../definition/types';
 import { modulesMarkdown, registrationSteps } from '../docs/module-docs';
 import { makeInterface } from './interface';
 import { kebab, makeModuleId, makeWebhookId, sentenceCase } from './make-names';
@@ -12,21 +13,6 @@ const json = (value: unknown): string => `${JSON.stringify(value, null, 4)}\n`;
 
 /** The id of the connection component (the app's only connection). */
 export const CONNECTION_ID = 'plugnpaid';
-
-/** Make's connection communication: ours plus the base's response handling, which Make does not inherit there. */
-function connectionCommunication(app: AppDefinition): Communication {
-  const { communication } = app.connection;
-  return {
-    ...communication,
-    response: { ...communication.response, valid: communication.response?.valid ?? app.base.response?.valid, error: communication.response?.error ?? app.base.response?.error },
-  };
-}
-
-function withoutFile<T extends { file?: string }>(value: T): Omit<T, 'file'> {
-  const { file: _file, ...rest } = value;
-  void _file;
-  return rest;
-}
 
 /**
  * The Make local-development tree for an app: makecomapp.json and every component file, as text.
@@ -109,7 +95,7 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
 
   const groupLabels = [...new Set(app.modules.map((module) => module.group))];
   const groups = groupLabels.map((label) => ({ label, modules: app.modules.filter((m) => m.group === label).map((m) => makeModuleId(m.name)) }));
-  tree.set('general/base.iml.json', json(withoutFile(app.base)));
+  tree.set('general/base.iml.json', json(app.base));
   tree.set('modules/groups.json', json(groups));
   tree.set('README.md', appReadme(app));
 

@@ -1,8 +1,5 @@
 import type { AppDefinition, ModuleDefinition, Parameter } from '../definition/types';
-
-function expression(template: string): string {
-  return template.replace(/^\{\{/, '').replace(/\}\}$/, '').trim();
-}
+import { templateExpression as expression } from '../iml';
 
 function quoted(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

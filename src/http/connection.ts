@@ -1,3 +1,4 @@
+import { connectionCommunication } from '../definition/connection-communication';
 import type { AppDefinition } from '../definition/types';
 import { callApi, shapeResponse } from './request';
 
@@ -9,15 +10,11 @@ export function connectionSecrets(app: AppDefinition, values: Record<string, unk
     .filter((value): value is string => typeof value === 'string');
 }
 
-/**
- * Runs the connection test for real. Make's connection does not inherit the base; ours takes the base's
- * response handling when it sets none, so error messages are written once (the export writes them out).
- */
+/** Runs the connection test for real, exactly the request the export gives Make. */
 export async function testConnection(app: AppDefinition, values: Record<string, unknown>, fetchImpl?: typeof fetch): Promise<{ metadata?: string }> {
-  const { communication } = app.connection;
-  const base = { response: { valid: app.base.response?.valid, error: app.base.response?.error } };
+  const communication = connectionCommunication(app);
   const variables = { parameters: values };
-  const answer = await callApi({ communication, base, variables, secrets: connectionSecrets(app, values), fetch: fetchImpl });
+  const answer = await callApi({ communication, variables, secrets: connectionSecrets(app, values), fetch: fetchImpl });
   const metadata = communication.response?.metadata;
   if (!metadata) return {};
   const [value] = shapeResponse({ response: { output: metadata.value } }, answer, variables);

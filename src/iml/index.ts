@@ -1,7 +1,7 @@
 /** Public surface of the IML engine: compile once, evaluate many times. */
 export { ImlSyntaxError } from './ast';
 export type { CompiledTemplate, ImlNode } from './ast';
-export { compileTemplate, parseExpression } from './parser';
+export { compileTemplate, parseExpression, templateExpression } from './parser';
 export { evaluateTemplate, ImlEvaluationError } from './evaluate';
 export type { ImlContext, ImlFunction } from './evaluate';
 export { compileDirective, evaluateDirective, directiveFunctionCalls } from './directive';

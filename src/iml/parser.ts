@@ -141,6 +141,11 @@ export function parseExpression(source: string, base = 0): ImlNode {
   return new Parser(tokenize(source, base)).parseExpression();
 }
 
+/** The expression inside a template that is exactly one `{{…}}` (e.g. `{{body.id}}` → `body.id`). */
+export function templateExpression(template: string): string {
+  return template.replace(/^\{\{/, '').replace(/\}\}$/, '').trim();
+}
+
 /** Compiles a template string: literal text plus `{{…}}` expressions, parsed once. */
 export function compileTemplate(source: string): CompiledTemplate {
   const parts: Array<string | ImlNode> = [];

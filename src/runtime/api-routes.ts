@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDefinition } from '../definition/types';
 import type { Clock } from './clock';
@@ -51,6 +52,15 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal error' });
   });
+
+  // The inspector polls this list: each filter combination is prepared once (at most eight of them).
+  const eventQueries = new Map<string, Statement>();
+  const eventQuery = (clauses: string[]): Statement => {
+    const sql = `SELECT * FROM events WHERE ${clauses.join(' AND ')} ORDER BY id DESC LIMIT ?`;
+    let statement = eventQueries.get(sql);
+    if (!statement) eventQueries.set(sql, (statement = store.db.prepare(sql)));
+    return statement;
+  };
 
   const webhookOr404 = (id: string) => {
     const webhook = store.sql.webhookById.get(id);
@@ -115,7 +125,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
       clauses.push(`${column} = ?`);
       values.push(query[parameter]);
     }
-    const rows = store.db.prepare(`SELECT * FROM events WHERE ${clauses.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...values, limit) as Parameters<typeof eventSummaryView>[0][];
+    const rows = eventQuery(clauses).all(...values, limit) as Parameters<typeof eventSummaryView>[0][];
     return page(rows.map(eventSummaryView), limit);
   });
 
