@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compileDirective } from '../iml';
 import { AppFiles } from './app-files';
-import { orderLineMapping } from './order-lines';
+import { orderLineMapping, orderLinesOf } from './order-lines';
 import { outputFromSchema } from './output-mapping';
 import { DefinitionError, Problem } from './problems';
 import { JsonSchema, resolveSchemaFile } from './schema-resolver';
@@ -15,6 +15,7 @@ import type {
   ConnectionDefinition,
   Manifest,
   ModuleDefinition,
+  OrderLines,
   Parameter,
   RpcDefinition,
   Sample,
@@ -45,9 +46,13 @@ export function inspectApp(dir: string = DEFAULT_APP_DIR): LoadResult {
   const base = files.readChecked<Communication>(components.base, 'base');
   const connection = files.readChecked<Omit<ConnectionDefinition, 'file'>>(components.connection, 'connection');
   const sharedParameters = files.readChecked<Record<string, Parameter>>(components.parameters, 'parameters') ?? {};
-  const webhooks = loadIndexed(files, components.webhooks, 'webhook', (id, file, value) => ({ id, file, ...(value as object) }) as WebhookDefinition);
+  const webhooks = loadIndexed(files, components.webhooks, 'webhook', (id, file, value) => {
+    const webhook = { id, file, ...(value as object) } as WebhookDefinition;
+    return webhook.output === undefined ? webhook : { ...webhook, compiledOutput: compileDirective(webhook.output) };
+  });
   const rpcs = loadIndexed(files, components.rpcs, 'rpc', (id, file, value) => ({ id, file, ...(value as object) }) as RpcDefinition);
-  const catalogue = files.readChecked<{ events: Record<string, Omit<CatalogueEvent, 'type'>> }>(components.events, 'events');
+  const catalogue = files.readChecked<{ eventType?: string; events: Record<string, Omit<CatalogueEvent, 'type'>> }>(components.events, 'events');
+  const eventType = catalogue?.eventType ?? '{{body.type}}';
   const events: Record<string, CatalogueEvent> = {};
   for (const [type, entry] of Object.entries(catalogue?.events ?? {})) events[type] = { type, ...entry };
 
@@ -71,6 +76,8 @@ export function inspectApp(dir: string = DEFAULT_APP_DIR): LoadResult {
     webhooks,
     rpcs,
     events,
+    eventType,
+    compiledEventType: compileDirective(eventType),
     eventAliases: aliasIndex(events),
     payloadSchemas,
     modules,
@@ -113,7 +120,8 @@ interface RawModule {
   description: string;
   group: string;
   webhook: string;
-  orderLines?: string;
+  orderLines?: string | OrderLines;
+  communication?: Communication;
   parameters: Array<string | Parameter>;
 }
 
@@ -142,8 +150,9 @@ function loadModule(
     return [];
   });
   const referenced = raw.parameters.filter((entry): entry is string => typeof entry === 'string');
+  const orderLines = orderLinesOf(raw.orderLines);
   const mapping: BundleMapping = {
-    ...orderLineMapping(raw.orderLines, shared, referenced),
+    ...orderLineMapping(orderLines, shared, referenced),
     output: outputFromSchema(output, '', (pointer) =>
       files.problems.push({ file: paths.output, pointer, module: name, message: 'field has no x-iml source and no properties to build it from' }),
     ),
@@ -155,7 +164,8 @@ function loadModule(
     group: raw.group,
     webhook: raw.webhook,
     parameters,
-    orderLines: raw.orderLines,
+    orderLines,
+    ...(raw.communication ? { communication: raw.communication } : {}),
     events: Object.values(events).filter((event) => event.modules.includes(name)).map((event) => event.type),
     output,
     mapping,

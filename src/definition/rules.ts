@@ -1,7 +1,7 @@
 import { isRecord } from '../iml/values';
 import { violations } from '../mapping/bundle-validator';
 import { mapWithModule, payloadViolations } from '../mapping/map-event';
-import { catalogueEvent } from '../mapping/route';
+import { eventOfBody, eventTypeOf, webhookItem } from '../mapping/route';
 import { BUNDLE_PER_ORDER_LINE, PRODUCT_FILTER } from './order-lines';
 import type { Problem } from './problems';
 import type { JsonSchema } from './schema-resolver';
@@ -84,6 +84,12 @@ function communicationTemplates(app: AppDefinition): Problem[] {
     ...templateProblems(app.base, app.manifest.components.base, ''),
     ...templateProblems(app.connection.communication, app.connection.file, '/communication'),
     ...Object.values(app.rpcs).flatMap((rpc) => templateProblems(rpc.communication, rpc.file, '/communication')),
+    ...Object.values(app.webhooks).flatMap((webhook) => [
+      ...templateProblems(webhook.output ?? {}, webhook.file, '/output'),
+      ...templateProblems(webhook.verification ?? {}, webhook.file, '/verification'),
+    ]),
+    ...app.modules.flatMap((module) => templateProblems(module.communication ?? {}, module.files.module, '/communication', module.name)),
+    ...templateProblems(app.eventType, app.manifest.components.events, '/eventType'),
   ];
 }
 
@@ -123,9 +129,12 @@ function sampleConformance(app: AppDefinition): Problem[] {
 function sampleProblems(app: AppDefinition, module: ModuleDefinition, sample: ModuleDefinition['samples'][number], at: string): Problem[] {
   const file = module.files.samples;
   const problem = (pointer: string, message: string): Problem => ({ file, pointer, module: module.name, message });
-  const event = catalogueEvent(app, sample.payload.type);
+  const event = eventOfBody(app, sample.payload);
   if (!event || !event.modules.includes(module.name)) {
-    return [problem(`${at}/payload/type`, `event type '${String(sample.payload.type)}' is not one this module watches (${module.events.join(', ')})`)];
+    return [problem(`${at}/payload`, `event type '${String(eventTypeOf(app, sample.payload))}' is not one this module watches (${module.events.join(', ')})`)];
+  }
+  if (module.communication && sample.response === undefined) {
+    return [problem(at, 'this module fetches its data from the API: give the API\'s answer to its request as "response"')];
   }
   const problems = payloadViolations(app, sample.payload).map((v) => problem(`${at}/payload${v.pointer}`, `payload ${v.message}`));
   sample.bundles.forEach((bundle, index) => {
@@ -133,7 +142,8 @@ function sampleProblems(app: AppDefinition, module: ModuleDefinition, sample: Mo
       problems.push(problem(`${at}/bundles/${index}${violation.pointer}`, `does not match the output schema: ${violation.message}`));
     }
   });
-  const mapped = mapWithModule(module, sample.payload, { parameters: sample.parameters });
+  const input = module.communication ? webhookItem(app, module, sample.payload) : sample.payload;
+  const mapped = mapWithModule(module, input, { parameters: sample.parameters, response: sample.response });
   if (!mapped.ok) return [...problems, problem(`${at}/payload`, `mapping failed: ${mapped.error}`)];
   const actual = mapped.bundles.map((bundle) => bundle.data);
   if (JSON.stringify(actual) !== JSON.stringify(sample.bundles)) {

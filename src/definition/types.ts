@@ -61,6 +61,18 @@ export interface ConnectionDefinition {
   communication: Communication;
 }
 
+/**
+ * How a webhook proves that a request comes from the sender's account: IML templates over the webhook's
+ * parameters, so the user picks the scheme, key, header and prefix when creating the webhook.
+ */
+export interface WebhookVerification {
+  /** 'hmac-sha256-hex', 'hmac-sha256-base64' (of the raw body) or 'token' (the key itself). */
+  scheme: string;
+  key: string;
+  header: string;
+  prefix?: string;
+}
+
 export interface WebhookDefinition {
   id: string;
   file: string;
@@ -68,6 +80,10 @@ export interface WebhookDefinition {
   type: 'web' | 'web-shared';
   parameters: Parameter[];
   instructions: string[];
+  /** The webhook item (Make's webhook `output`): what an enriching module sees as `payload`. Default: the body. */
+  output?: unknown;
+  compiledOutput?: CompiledDirective;
+  verification?: WebhookVerification;
 }
 
 export interface RpcDefinition {
@@ -107,7 +123,15 @@ export interface Sample {
   title: string;
   parameters?: Record<string, unknown>;
   payload: Record<string, unknown>;
+  /** For a module that fetches its object: the API's answer to the module's request. */
+  response?: unknown;
   bundles: Array<Record<string, unknown>>;
+}
+
+/** Where the order lines are: the IML of the array, and the key of a line's product id. */
+export interface OrderLines {
+  items: string;
+  productId: string;
 }
 
 export interface ModuleDefinition {
@@ -119,7 +143,12 @@ export interface ModuleDefinition {
   group: string;
   webhook: string;
   parameters: Parameter[];
-  orderLines?: string;
+  orderLines?: OrderLines;
+  /**
+   * Make's instant-trigger communication: one request per webhook item (variable `payload`) through the
+   * connection, whose answer (`body`) the output maps. Absent for modules that map the webhook body itself.
+   */
+  communication?: Communication;
   /** Canonical event types (from the catalogue) this module reacts to. */
   events: string[];
   /** The resolved output JSON Schema (self-contained). */
@@ -140,6 +169,9 @@ export interface AppDefinition {
   webhooks: Record<string, WebhookDefinition>;
   rpcs: Record<string, RpcDefinition>;
   events: Record<string, CatalogueEvent>;
+  /** IML over the webhook `body` giving its event type (from the catalogue; default `{{body.type}}`). */
+  eventType: string;
+  compiledEventType: CompiledDirective;
   /** Alias or canonical type → canonical type. */
   eventAliases: Record<string, string>;
   payloadSchemas: Record<string, JsonSchema>;

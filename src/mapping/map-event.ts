@@ -1,7 +1,7 @@
 import { builtinFunctions, evaluateDirective, ImlContext } from '../iml';
 import { isRecord, isTruthy } from '../iml/values';
 import type { AppDefinition, ModuleDefinition } from '../definition/types';
-import { catalogueEvent } from './route';
+import { eventOfBody, eventTypeOf, webhookItem } from './route';
 import { SchemaViolation, violations } from './bundle-validator';
 
 /** A bundle and what is wrong with it against the module's output schema (empty when it conforms). */
@@ -20,6 +20,8 @@ export interface MapOptions {
   parameters?: Record<string, unknown>;
   /** IANA zone for date functions. */
   timezone?: string;
+  /** For a module with a communication: the API's answer (`body`) to its request. */
+  response?: unknown;
 }
 
 /** Values of the module's parameters: the given ones over each parameter's default. */
@@ -31,11 +33,17 @@ export function parameterValues(module: ModuleDefinition, given: Record<string, 
   return { ...values, ...given };
 }
 
-/** Maps one Plug&Paid payload with one module, as Make's webhook would: condition, iterate, output. */
-export function mapWithModule(module: ModuleDefinition, payload: unknown, options: MapOptions = {}): ModuleMapping {
+/**
+ * Maps one input with one module: condition, iterate, output. The input is the webhook body, or, for a module
+ * with a communication, its webhook item (`payload`), with the API's answer in `options.response` as `body`.
+ */
+export function mapWithModule(module: ModuleDefinition, input: unknown, options: MapOptions = {}): ModuleMapping {
+  if (module.communication && options.response === undefined) {
+    return { ok: false, module: module.name, error: 'this module maps the object it fetches from the API, and no API answer was given' };
+  }
   try {
     const parameters = parameterValues(module, options.parameters);
-    const variables: Record<string, unknown> = { body: payload, parameters };
+    const variables: Record<string, unknown> = module.communication ? { payload: input, body: options.response, parameters } : { body: input, parameters };
     const context: ImlContext = { variables, functions: builtinFunctions, timezone: options.timezone ?? 'UTC' };
     const { compiled } = module;
     if (compiled.condition && !isTruthy(evaluateDirective(compiled.condition, context))) {
@@ -74,29 +82,34 @@ function toJsonBundle(value: unknown): Record<string, unknown> {
 
 /** Why a payload cannot be routed, in words for a person; undefined when it can. */
 export function unroutableReason(app: AppDefinition, payload: unknown): string | undefined {
+  const platform = app.manifest.label;
   if (!isRecord(payload)) return 'the payload is not a JSON object';
-  if (typeof payload.type !== 'string' || payload.type === '') return "the payload has no 'type' (the Plug&Paid event type)";
-  const event = catalogueEvent(app, payload.type);
+  const type = eventTypeOf(app, payload);
+  if (typeof type !== 'string' || type === '') return `the payload has no event type (the ${platform} event type, read as ${app.eventType})`;
+  const event = eventOfBody(app, payload);
   if (!event) {
     const known = Object.keys(app.eventAliases).sort().join(', ');
-    return `unknown event type '${payload.type}'. Known types: ${known}. If Plug&Paid really sends this name, add it to the aliases of the matching event in schemas/events.json.`;
+    return `unknown event type '${type}'. Known types: ${known}. If ${platform} really sends this name, add it to the aliases of the matching event in schemas/events.json.`;
   }
-  if (event.modules.length === 0) return `event type '${payload.type}' is in the catalogue but no module watches it`;
+  if (event.modules.length === 0) return `event type '${type}' is in the catalogue but no module watches it`;
   return undefined;
 }
 
-/** Maps a payload with every module that watches its event type (or only `only`, when given). */
-export function mapEvent(app: AppDefinition, payload: unknown, options: MapOptions & { only?: string } = {}): ModuleMapping[] {
-  const event = isRecord(payload) ? catalogueEvent(app, payload.type) : undefined;
+/** The modules that watch a payload's event type (or only `only`, when given). */
+export function watchingModules(app: AppDefinition, payload: unknown, only?: string): ModuleDefinition[] {
+  const event = isRecord(payload) ? eventOfBody(app, payload) : undefined;
   if (!event) return [];
-  return app.modules
-    .filter((module) => event.modules.includes(module.name) && (!options.only || options.only === module.name))
-    .map((module) => mapWithModule(module, payload, options));
+  return app.modules.filter((module) => event.modules.includes(module.name) && (!only || only === module.name));
+}
+
+/** Maps a payload with every module that watches its event type; modules that fetch from the API need `mapEventWithApi`. */
+export function mapEvent(app: AppDefinition, payload: unknown, options: MapOptions & { only?: string } = {}): ModuleMapping[] {
+  return watchingModules(app, payload, options.only).map((module) => mapWithModule(module, module.communication ? webhookItem(app, module, payload) : payload, options));
 }
 
 /** Violations of the payload schema for the event's payload kind (informational: mapping still runs). */
 export function payloadViolations(app: AppDefinition, payload: unknown): SchemaViolation[] {
-  const event = isRecord(payload) ? catalogueEvent(app, payload.type) : undefined;
+  const event = isRecord(payload) ? eventOfBody(app, payload) : undefined;
   const schema = event ? app.payloadSchemas[event.payload] : undefined;
   return schema ? violations(schema, payload) : [];
 }

@@ -98,7 +98,7 @@ describe('plugnpaid-connector map', () => {
   it('explains a payload without a type', async () => {
     const run = await cli(['map', '-'], { stdin: '{"data":{}}' });
     expect(run.code).to.equal(2);
-    expect(run.stderr).to.contain("no 'type'");
+    expect(run.stderr).to.contain('the payload has no event type (the Plug&Paid event type, read as {{body.type}})');
   });
 
   it('rejects an unknown module name', async () => {
