@@ -1,19 +1,21 @@
 import { Command } from 'commander';
 import { ApiError } from '../http/api-error';
-import { runRpc, testConnection } from '../http/connection';
+import type { AppDefinition } from '../definition/types';
+import { connectionFromToken, runRpc, testConnection } from '../http/connection';
 import { CliIo, ExitCode } from './io';
 import { loadAppFor } from './load';
 
 /** The API token comes from the environment only: a flag would land in shell history and process lists. */
 export const TOKEN_VARIABLE = 'PLUGNPAID_API_TOKEN';
 
-function tokenFrom(io: CliIo): Record<string, unknown> {
+/** The connection values from the environment's API token; exits 2 with a hint when it is not set. */
+export function tokenFrom(io: CliIo, app: AppDefinition): Record<string, unknown> {
   const token = io.env[TOKEN_VARIABLE];
   if (!token) {
-    io.stderr(`Set ${TOKEN_VARIABLE} to your Plug&Paid API token first.\n`);
+    io.stderr(`Set ${TOKEN_VARIABLE} to your ${app.manifest.label} API token first.\n`);
     throw new ExitCode(2);
   }
-  return { apiToken: token };
+  return connectionFromToken(app, token);
 }
 
 async function reportingApiErrors<T>(io: CliIo, work: () => Promise<T>): Promise<T> {
@@ -26,16 +28,16 @@ async function reportingApiErrors<T>(io: CliIo, work: () => Promise<T>): Promise
   }
 }
 
-/** `connection test`: runs the connection's test request against Plug&Paid with the token from the environment. */
+/** `connection test`: runs the connection's test request with the token from the environment. */
 export function connectionCommand(io: CliIo): Command {
   const command = new Command('connection').description(`work with the Plug&Paid connection (token from ${TOKEN_VARIABLE})`);
   command
     .command('test')
-    .description('call the connection test request (products/list) and report whether the token works')
+    .description('call the connection test request and report whether the token works')
     .option('--app <dir>', 'app directory')
     .action(async (options: { app?: string }) => {
       const app = loadAppFor(io, options.app);
-      const values = tokenFrom(io);
+      const values = tokenFrom(io, app);
       const result = await reportingApiErrors(io, () => testConnection(app, values));
       io.stdout(`connection OK${result.metadata ? `: ${result.metadata}` : ''}\n`);
     });
@@ -54,7 +56,7 @@ export function rpcCommand(io: CliIo): Command {
         io.stderr(`unknown RPC '${name}' (known: ${Object.keys(app.rpcs).join(', ')})\n`);
         throw new ExitCode(2);
       }
-      const values = tokenFrom(io);
+      const values = tokenFrom(io, app);
       const choices = await reportingApiErrors(io, () => runRpc(app, name, values));
       io.stdout(`${JSON.stringify(choices, null, 2)}\n`);
     });

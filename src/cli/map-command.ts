@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { parseJsonText } from '../definition/json-file';
 import { isRecord } from '../iml/values';
-import { mapEvent, payloadViolations, unroutableReason } from '../mapping/map-event';
+import { mapEventWithApi } from '../mapping/enrich';
+import { payloadViolations, unroutableReason, watchingModules } from '../mapping/map-event';
+import { eventTypeOf } from '../mapping/route';
+import { tokenFrom } from './connection-command';
 import { CliIo, ExitCode } from './io';
 import { loadAppFor } from './load';
 
@@ -10,16 +13,21 @@ interface MapOptions {
   app?: string;
   module?: string;
   parameters?: string;
+  apiBase?: string;
 }
 
-/** `map`: one Plug&Paid payload in, `{ module: [bundle, …] }` out for every trigger that reacts to it. */
+/**
+ * `map`: one webhook payload in, `{ module: [bundle, …] }` out for every trigger that reacts to it. Modules that
+ * fetch their object (Plug&Pay) call the API with the token from the environment, at `--api-base` if given.
+ */
 export function mapCommand(io: CliIo): Command {
   return new Command('map')
-    .description('map one Plug&Paid webhook payload (a file, or - / nothing for stdin) to bundles, per trigger')
+    .description('map one webhook payload (a file, or - / nothing for stdin) to bundles, per trigger')
     .argument('[file]', 'payload JSON file, or - for standard input')
     .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
     .option('--module <name>', 'only this module (folder name, e.g. watch-one-time-sale)')
     .option('--parameters <json>', 'trigger parameter values as JSON, e.g. \'{"bundlePerOrderLine":true}\'')
+    .option('--api-base <url>', 'API base URL for modules that fetch their object (default: the app base\'s baseUrl)')
     .action(async (file: string | undefined, options: MapOptions) => {
       const app = loadAppFor(io, options.app);
       const parameters = options.parameters === undefined ? undefined : parseOrExit(io, options.parameters, '--parameters');
@@ -35,8 +43,10 @@ export function mapCommand(io: CliIo): Command {
       for (const violation of payloadViolations(app, payload)) {
         io.stderr(`warning: payload${violation.pointer || ''} ${violation.message} (mapped anyway)\n`);
       }
-      const results = mapEvent(app, payload, { only: options.module, parameters: parameters as Record<string, unknown> | undefined });
-      if (results.length === 0) fail(io, `module '${options.module}' does not react to event type '${String((payload as Record<string, unknown>).type)}'`);
+      const modules = watchingModules(app, payload, options.module);
+      if (modules.length === 0) fail(io, `module '${options.module}' does not react to event type '${String(eventTypeOf(app, payload))}'`);
+      const connection = modules.some((module) => module.communication) ? tokenFrom(io, app) : undefined;
+      const results = await mapEventWithApi(app, payload, { only: options.module, parameters: parameters as Record<string, unknown> | undefined, connection, apiBase: options.apiBase });
       const output: Record<string, unknown[]> = {};
       let failed = false;
       for (const result of results) {

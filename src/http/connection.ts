@@ -10,6 +10,12 @@ export function connectionSecrets(app: AppDefinition, values: Record<string, unk
     .filter((value): value is string => typeof value === 'string');
 }
 
+/** Connection values from one API token: it fills the connection's password field (e.g. `apiToken`). */
+export function connectionFromToken(app: AppDefinition, token: string): Record<string, unknown> {
+  const field = app.connection.parameters.find((parameter) => parameter.type === 'password') ?? app.connection.parameters[0];
+  return { [field.name]: token };
+}
+
 /** Runs the connection test for real, exactly the request the export gives Make. */
 export async function testConnection(app: AppDefinition, values: Record<string, unknown>, fetchImpl?: typeof fetch): Promise<{ metadata?: string }> {
   const communication = connectionCommunication(app);

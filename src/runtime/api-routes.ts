@@ -88,8 +88,8 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
   });
 
   server.post('/api/webhooks', async (request, reply) => {
-    const body = (request.body ?? {}) as { name?: unknown; secret?: unknown };
-    const row = createWebhook(store, clock, body);
+    const body = (request.body ?? {}) as { name?: unknown; secret?: unknown; parameters?: unknown };
+    const row = createWebhook(store, deps.app, clock, body);
     return reply.code(201).send(webhookView(row, deps.baseUrl()));
   });
 

@@ -18,6 +18,12 @@ export interface RuntimeConfig {
   deliveryTimeoutMs: number;
   sync: SyncLevel;
   logLevel: string;
+  /** The API token for modules that fetch their object (Plug&Pay); it fills the connection's password field. */
+  apiToken?: string;
+  /** Another API base URL for those modules (a local fake, a staging API). */
+  apiBase?: string;
+  /** Parameters of the webhook made on first start, e.g. Plug&Pay's `{ "webhookKey": "…" }`. */
+  webhookParameters?: Record<string, unknown>;
 }
 
 export const DEFAULT_CONFIG: RuntimeConfig = {
@@ -48,5 +54,20 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_RETRY_SCHEDULE_MS) config.retryScheduleMs = env.PLUGNPAID_RETRY_SCHEDULE_MS.split(',').map(Number);
   if (env.PLUGNPAID_SYNC === 'NORMAL' || env.PLUGNPAID_SYNC === 'FULL') config.sync = env.PLUGNPAID_SYNC;
   if (env.PLUGNPAID_LOG_LEVEL) config.logLevel = env.PLUGNPAID_LOG_LEVEL;
+  if (env.PLUGNPAID_API_TOKEN) config.apiToken = env.PLUGNPAID_API_TOKEN;
+  if (env.PLUGNPAID_API_BASE) config.apiBase = env.PLUGNPAID_API_BASE;
+  if (env.PLUGNPAID_WEBHOOK_PARAMETERS) config.webhookParameters = webhookParametersFrom(env.PLUGNPAID_WEBHOOK_PARAMETERS);
   return config;
+}
+
+/** Parses PLUGNPAID_WEBHOOK_PARAMETERS; the message never repeats the value, which holds a key. */
+export function webhookParametersFrom(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('PLUGNPAID_WEBHOOK_PARAMETERS must be a JSON object, e.g. {"webhookKey":"…"}');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('PLUGNPAID_WEBHOOK_PARAMETERS must be a JSON object, e.g. {"webhookKey":"…"}');
+  return value as Record<string, unknown>;
 }

@@ -1,10 +1,19 @@
 import type { AppDefinition } from '../definition/types';
+import type { ApiAccess } from '../mapping/enrich';
 import type { Clock } from './clock';
 import { Deliverer, DeliveryOptions } from './deliverer';
-import { processEvent } from './processor';
-import type { Store } from './store/store';
+import { applyEvent, Enrichment, enrichEvent, routeEvent } from './processor';
+import type { EventRow, Store } from './store/store';
 
 const IDLE_POLL_MS = 1000;
+const BATCH = 100;
+// API requests in flight at once while enriching a batch: enough to hide latency, few enough for rate limits.
+const ENRICH_CONCURRENCY = 4;
+
+/** How the engine reaches the platform API for modules that fetch their object, and how it retries. */
+export interface EnrichmentOptions extends ApiAccess {
+  retryScheduleMs: number[];
+}
 
 /**
  * The work after the acknowledgement: process pending events, then forward due deliveries. It runs in the
@@ -23,6 +32,7 @@ export class Engine {
     private readonly clock: Clock,
     delivery: DeliveryOptions,
     private readonly onError: (error: unknown) => void,
+    private readonly enrichment: EnrichmentOptions = { retryScheduleMs: delivery.schedule },
   ) {
     this.deliverer = new Deliverer(store, clock, delivery);
   }
@@ -49,7 +59,7 @@ export class Engine {
   async drain(): Promise<void> {
     while (this.running) await this.running;
     for (;;) {
-      const processed = this.processPending();
+      const processed = await this.processPending();
       const delivered = await this.deliverer.runDue();
       if (processed === 0 && delivered === 0) return;
     }
@@ -64,27 +74,49 @@ export class Engine {
 
   private async pass(): Promise<void> {
     try {
-      this.processPending();
+      await this.processPending();
       await this.deliverer.runDue();
     } catch (error) {
       this.onError(error);
     }
   }
 
-  private processPending(): number {
+  private async processPending(): Promise<number> {
     let count = 0;
-    for (let batch = this.store.sql.pendingEvents.all(100); batch.length > 0; batch = this.store.sql.pendingEvents.all(100)) {
+    for (let batch = this.nextBatch(); batch.length > 0; batch = this.nextBatch()) {
+      const routed = batch.map((event) => routeEvent(this.store, this.app, event));
+      // API requests run before the transaction, so no write lock is held while waiting on the network.
+      const enrichments = await this.enrichAll(routed);
+      const now = this.clock.now();
       // One transaction (one fsync) per batch; each event is its own savepoint inside it.
-      this.store.transaction(() => batch.forEach((event) => processEvent(this.store, this.app, this.clock, event)));
+      this.store.transaction(() => routed.forEach((event, index) => applyEvent(this.store, this.app, event, enrichments[index], now, this.enrichment.retryScheduleMs)));
       count += batch.length;
     }
     return count;
   }
 
+  private nextBatch(): EventRow[] {
+    const pending = this.store.sql.pendingEvents.all(BATCH);
+    return pending.length < BATCH ? [...pending, ...this.store.sql.dueRetries.all(this.clock.now(), BATCH - pending.length)] : pending;
+  }
+
+  private async enrichAll(routed: ReturnType<typeof routeEvent>[]): Promise<Array<Map<string, Enrichment>>> {
+    const results: Array<Map<string, Enrichment>> = routed.map(() => new Map());
+    const needing = routed.map((event, index) => ({ event, index })).filter(({ event }) => !event.outcome && event.triggers.some((t) => this.app.modules.find((m) => m.name === t.module)?.communication));
+    let next = 0;
+    const worker = async () => {
+      for (let item = needing[next++]; item; item = needing[next++]) results[item.index] = await enrichEvent(this.app, item.event, this.enrichment);
+    };
+    await Promise.all(Array.from({ length: Math.min(ENRICH_CONCURRENCY, needing.length) }, worker));
+    return results;
+  }
+
   private schedule(): void {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
-    const next = this.deliverer.nextDueAt();
+    const retryAt = this.store.sql.nextRetryAt.get()?.at ?? undefined;
+    const deliveryAt = this.deliverer.nextDueAt();
+    const next = retryAt === undefined ? deliveryAt : deliveryAt === undefined ? retryAt : Math.min(retryAt, deliveryAt);
     const wait = next === undefined ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, next - this.clock.now()));
     this.timer = setTimeout(() => this.kick(), wait);
     this.timer.unref();

@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import { newId, newSigningSecret, newUrlToken } from './ids';
 import type { Store, TriggerRow, WebhookRow } from './store/store';
 import { secretProblem, WebhookSecret } from './webhook-secret';
+import { secretFromDefinition } from './webhook-verification';
 
 /** A request the API refuses, with the HTTP status and a message for the caller. */
 export class RequestError extends Error {
@@ -15,16 +16,28 @@ export class RequestError extends Error {
   }
 }
 
-/** Creates a webhook with a fresh unguessable URL token. */
-export function createWebhook(store: Store, clock: Clock, input: { name?: unknown; secret?: unknown }): WebhookRow {
+/**
+ * Creates a webhook with a fresh unguessable URL token. Its secret check is the explicit `secret`, or else the
+ * one the app's webhook definition declares (e.g. Plug&Pay's webhook key), built from `parameters`.
+ */
+export function createWebhook(store: Store, app: AppDefinition, clock: Clock, input: { name?: unknown; secret?: unknown; parameters?: unknown }): WebhookRow {
   if (typeof input.name !== 'string' || input.name.trim() === '') throw new RequestError(400, 'name is required');
   const problem = secretProblem(input.secret);
   if (problem) throw new RequestError(400, problem);
+  if (input.parameters !== undefined && !isRecord(input.parameters)) throw new RequestError(400, 'parameters must be an object');
+  let secret = input.secret as WebhookSecret | undefined;
+  if (!secret) {
+    try {
+      secret = secretFromDefinition(app, input.parameters as Record<string, unknown> | undefined);
+    } catch (error) {
+      throw new RequestError(400, (error as Error).message);
+    }
+  }
   const row: WebhookRow = {
     id: newId('wh'),
     name: input.name.trim(),
     token: newUrlToken(),
-    secret: input.secret ? JSON.stringify(input.secret as WebhookSecret) : null,
+    secret: secret ? JSON.stringify(secret) : null,
     created_at: clock.now(),
   };
   store.sql.insertWebhook.run(row.id, row.name, row.token, row.secret, row.created_at);
@@ -74,11 +87,19 @@ export function createTrigger(
   return row;
 }
 
-/** On first start: one webhook with every module attached (no destinations: bundles kept for pulling). */
-export function ensureDefaultWebhook(store: Store, app: AppDefinition, clock: Clock): WebhookRow | undefined {
+/**
+ * On first start: one webhook with every module attached (no destinations: bundles kept for pulling). When
+ * the app's webhook needs parameters (a webhook key) that were not configured, none is made yet.
+ */
+export function ensureDefaultWebhook(store: Store, app: AppDefinition, clock: Clock, parameters?: Record<string, unknown>): WebhookRow | undefined {
   if (store.sql.setting.get('default_webhook')) return undefined;
+  try {
+    secretFromDefinition(app, parameters);
+  } catch {
+    return undefined;
+  }
   return store.transaction(() => {
-    const webhook = createWebhook(store, clock, { name: 'Plug&Paid' });
+    const webhook = createWebhook(store, app, clock, { name: app.manifest.label, parameters });
     app.modules.forEach((module) => createTrigger(store, app, clock, webhook.id, { module: module.name }));
     store.sql.putSetting.run('default_webhook', webhook.id);
     return webhook;

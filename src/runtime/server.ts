@@ -1,6 +1,7 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { loadApp } from '../definition/loader';
 import type { AppDefinition } from '../definition/types';
+import { connectionFromToken } from '../http/connection';
 import { loadAdminToken } from './admin-token';
 import { registerApiRoutes } from './api-routes';
 import { Clock, systemClock } from './clock';
@@ -62,6 +63,11 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
     clock,
     { schedule: config.retryScheduleMs, timeoutMs: config.deliveryTimeoutMs, maxResponseBytes: 64 * 1024, concurrency: 8, fetch: options.fetch, random: options.random },
     (error) => server.log.error({ err: error }, 'background processing failed; it will be retried'),
+    {
+      connection: config.apiToken ? connectionFromToken(app, config.apiToken) : undefined,
+      apiBase: config.apiBase,
+      retryScheduleMs: config.retryScheduleMs,
+    },
   );
 
   // Bodies stay raw bytes: the secret check needs them exactly as sent, and UTF-8 must be checked strictly.
@@ -84,7 +90,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
   registerIngestRoute(server, { store, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick() });
   registerApiRoutes(server, { store, app, clock, adminToken, baseUrl, onChange: () => engine.kick() });
 
-  const created = ensureDefaultWebhook(store, app, clock);
+  const created = ensureDefaultWebhook(store, app, clock, config.webhookParameters);
   const runtime: Runtime = {
     server,
     store,

@@ -34,6 +34,8 @@ export function eventSummaryView(row: EventRow) {
     error: row.error,
     receivedAt: new Date(row.received_at).toISOString(),
     processedAt: row.processed_at === null ? null : new Date(row.processed_at).toISOString(),
+    attempts: row.attempts,
+    retryAt: row.retry_at === null ? null : new Date(row.retry_at).toISOString(),
   };
 }
 

@@ -67,4 +67,10 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX deliveries_open ON deliveries(trigger_id, id) WHERE status = 'pending';
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // Events whose API enrichment failed wait for a retry: how often it was tried, and when to try again.
+  `
+  ALTER TABLE events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE events ADD COLUMN retry_at INTEGER;
+  CREATE INDEX events_retrying ON events(retry_at) WHERE status = 'retrying';
+  `,
 ];

@@ -18,7 +18,8 @@ export interface TriggerRow {
   created_at: number;
 }
 
-export type EventStatus = 'pending' | 'processed' | 'unrouted' | 'failed';
+/** `retrying`: a module could not fetch its object from the API yet; the event waits for `retry_at`. */
+export type EventStatus = 'pending' | 'retrying' | 'processed' | 'unrouted' | 'failed';
 
 export interface EventRow {
   id: number;
@@ -31,6 +32,8 @@ export interface EventRow {
   error: string | null;
   received_at: number;
   processed_at: number | null;
+  attempts: number;
+  retry_at: number | null;
 }
 
 export interface BundleRow {
