@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { loadApp } from '../definition/loader';
+import { webhookParametersFrom } from '../runtime/config';
+import { proofHeaders } from '../runtime/webhook-secret';
+import { secretFromDefinition } from '../runtime/webhook-verification';
 import { callRuntime, ClientOptions } from './api-client';
 import { CliIo, ExitCode } from './io';
+import { loadAppFor } from './load';
 
 function withClientOptions(command: Command): Command {
   return command
@@ -17,9 +20,15 @@ const print = (io: CliIo, value: unknown) => io.stdout(`${JSON.stringify(value, 
 export function webhooksCommand(io: CliIo): Command {
   const command = new Command('webhooks').description('manage webhooks (ingest URLs) of a running runtime');
   withClientOptions(command.command('list').description('list webhooks')).action(async (o: ClientOptions) => print(io, await callRuntime(io, o, 'GET', '/api/webhooks')));
-  withClientOptions(command.command('create').description('create a webhook').argument('<name>', 'webhook name')).action(async (name: string, o: ClientOptions) =>
-    print(io, await callRuntime(io, o, 'POST', '/api/webhooks', { name })),
-  );
+  withClientOptions(
+    command
+      .command('create')
+      .description('create a webhook; its parameters (e.g. Plug&Pay\'s webhookKey) come from PLUGNPAID_WEBHOOK_PARAMETERS, a JSON object')
+      .argument('<name>', 'webhook name'),
+  ).action(async (name: string, o: ClientOptions) => {
+    const parameters = webhookParametersOrExit(io);
+    print(io, await callRuntime(io, o, 'POST', '/api/webhooks', { name, ...(parameters ? { parameters } : {}) }));
+  });
   withClientOptions(command.command('delete').description('delete a webhook and its triggers').argument('<id>', 'webhook id')).action(async (id: string, o: ClientOptions) => {
     await callRuntime(io, o, 'DELETE', `/api/webhooks/${encodeURIComponent(id)}`);
     io.stdout(`deleted ${id}\n`);
@@ -51,15 +60,32 @@ export function triggersCommand(io: CliIo): Command {
   return command;
 }
 
-/** `send <module|file>`: posts a module's first sample (or a payload file) to a webhook, as Plug&Paid would. */
+// Keys never go on the command line (shell history, process lists): they come from the environment.
+function webhookParametersOrExit(io: CliIo): Record<string, unknown> | undefined {
+  const text = io.env.PLUGNPAID_WEBHOOK_PARAMETERS;
+  if (!text) return undefined;
+  try {
+    return webhookParametersFrom(text);
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n`);
+    throw new ExitCode(2);
+  }
+}
+
+/**
+ * `send <module|file>`: posts a module's first sample (or a payload file) to a webhook, as the platform would,
+ * signed with the webhook key from PLUGNPAID_WEBHOOK_PARAMETERS when the app verifies its webhooks.
+ */
 export function sendCommand(io: CliIo): Command {
   return withClientOptions(
     new Command('send')
-      .description("post a module's sample payload or a payload file to a webhook URL, as Plug&Paid would")
+      .description("post a module's sample payload or a payload file to a webhook URL, as the platform would")
       .argument('<source>', 'a module folder name (its first sample is sent) or a payload JSON file')
+      .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
       .option('--to <url>', 'the webhook URL (default: the first webhook of the runtime)'),
-  ).action(async (source: string, o: ClientOptions & { to?: string }) => {
-    const module = loadApp().modules.find((candidate) => candidate.name === source);
+  ).action(async (source: string, o: ClientOptions & { to?: string; app?: string }) => {
+    const app = loadAppFor(io, o.app);
+    const module = app.modules.find((candidate) => candidate.name === source);
     let body: string;
     try {
       body = module ? JSON.stringify(module.samples[0].payload) : readFileSync(source, 'utf8');
@@ -72,7 +98,15 @@ export function sendCommand(io: CliIo): Command {
       io.stderr('no webhook to send to: create one or pass --to\n');
       throw new ExitCode(1);
     }
-    const response = await fetch(to, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    let proof: Record<string, string> = {};
+    try {
+      const secret = secretFromDefinition(app, webhookParametersOrExit(io));
+      if (secret) proof = proofHeaders(secret, body);
+    } catch (error) {
+      io.stderr(`cannot sign the request: ${(error as Error).message} (set PLUGNPAID_WEBHOOK_PARAMETERS)\n`);
+      throw new ExitCode(2);
+    }
+    const response = await fetch(to, { method: 'POST', headers: { 'content-type': 'application/json', ...proof }, body });
     io.stdout(`HTTP ${response.status} ${await response.text()}\n`);
     if (!response.ok) throw new ExitCode(1);
   });

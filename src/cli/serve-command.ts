@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { adminTokenFile } from '../runtime/admin-token';
 import { configFromEnv, DEFAULT_CONFIG, RuntimeConfig } from '../runtime/config';
 import { createRuntime } from '../runtime/server';
+import { requiredWebhookParameters } from '../runtime/webhook-verification';
 import { CliIo } from './io';
 
 interface ServeOptions {
@@ -16,7 +17,7 @@ interface ServeOptions {
 /** `serve`: the local webhook runtime (what `npm start` runs). */
 export function serveCommand(io: CliIo): Command {
   return new Command('serve')
-    .description('run the webhook runtime: receive Plug&Paid events, store, map and deliver bundles')
+    .description('run the webhook runtime: receive webhook events, store, map (fetching from the API where a module does) and deliver bundles')
     .option('--host <host>', `interface to listen on (env PLUGNPAID_HOST, default ${DEFAULT_CONFIG.host})`)
     .option('--port <port>', `port (env PLUGNPAID_PORT, default ${DEFAULT_CONFIG.port})`)
     .option('--data <dir>', `data directory (env PLUGNPAID_DATA, default ${DEFAULT_CONFIG.dataDir})`)
@@ -34,11 +35,17 @@ export function serveCommand(io: CliIo): Command {
       const runtime = createRuntime(config);
       const address = await runtime.listen();
       const dataDir = config.dataDir ?? DEFAULT_CONFIG.dataDir;
-      io.stdout(`Plug&Paid connector runtime listening on ${address}\n`);
+      const { app } = runtime;
+      const appFlag = options.app ? ` --app ${options.app}` : '';
+      io.stdout(`${app.manifest.label} connector runtime listening on ${address}\n`);
       io.stdout(`  API base:    ${runtime.baseUrl()}/api\n`);
       if (runtime.defaultWebhook) {
         io.stdout(`  Webhook URL: ${runtime.defaultWebhook.url}\n`);
-        io.stdout('               paste it in Plug&Paid: Settings > Webhooks > Add a Webhook URL (all 14 triggers are attached)\n');
+        io.stdout(`               paste it in ${app.manifest.label} (steps: plugnpaid-connector docs${appFlag}); all ${app.modules.length} triggers are attached\n`);
+      } else if (runtime.store.sql.webhooks.all('', 1).length === 0) {
+        const needed = requiredWebhookParameters(app).map((parameter) => `"${parameter.name}":"…"`).join(',');
+        io.stdout(`  Webhooks:    none yet: a ${app.manifest.label} webhook needs {${needed}}. Restart with PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}',\n`);
+        io.stdout(`               or run: PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}' plugnpaid-connector webhooks create <name>\n`);
       } else {
         io.stdout(`  Webhooks:    list them with: plugnpaid-connector webhooks list\n`);
       }
@@ -47,7 +54,7 @@ export function serveCommand(io: CliIo): Command {
       } else {
         io.stdout(`  Admin token: ${config.adminToken ? 'as configured' : `in ${adminTokenFile(dataDir)}`}\n`);
       }
-      io.stdout(`  Try it:      npx plugnpaid-connector send watch-one-time-sale --url ${runtime.baseUrl()}\n`);
+      io.stdout(`  Try it:      npx plugnpaid-connector send ${app.modules[0].name}${appFlag} --url ${runtime.baseUrl()}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           io.stdout('shutting down: finishing in-flight work\n');

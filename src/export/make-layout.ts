@@ -3,7 +3,7 @@ import type { AppDefinition } from '../definition/types';
 import { modulesMarkdown, registrationSteps } from '../docs/module-docs';
 import { makeInterface } from './interface';
 import { kebab, makeModuleId, makeWebhookId, sentenceCase } from './make-names';
-import { needsConnection, webhookDirective, webhookParameters } from './webhook-directive';
+import { moduleCommunication, needsConnection, webhookDirective, webhookParameters } from './webhook-directive';
 
 /** One exported file: its path relative to makecomapp.json, and its exact text. */
 export type MakeTree = Map<string, string>;
@@ -11,8 +11,10 @@ export type MakeTree = Map<string, string>;
 // The extension writes JSON with four-space indentation; the same here keeps diffs quiet after a pull.
 const json = (value: unknown): string => `${JSON.stringify(value, null, 4)}\n`;
 
-/** The id of the connection component (the app's only connection). */
-export const CONNECTION_ID = 'plugnpaid';
+/** The id of the app's only connection: the platform's short name, which is also its webhook's id (plugnpaid, plugandpay). */
+export function connectionId(app: AppDefinition): string {
+  return Object.keys(app.webhooks)[0];
+}
 
 /**
  * The Make local-development tree for an app: makecomapp.json and every component file, as text.
@@ -21,6 +23,7 @@ export const CONNECTION_ID = 'plugnpaid';
  */
 export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): MakeTree {
   const tree: MakeTree = new Map();
+  const CONNECTION_ID = connectionId(app);
   const connectionDir = `connections/${kebab(CONNECTION_ID)}`;
   const connectionFiles = {
     communication: `${connectionDir}/${CONNECTION_ID}.communication.iml.json`,
@@ -53,7 +56,7 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
       update: `webhooks/${webhookStem}/${webhookStem}.update.iml.json`,
       requiredScope: `webhooks/${webhookStem}/${webhookStem}.required-scope.iml.json`,
     };
-    const parameters = webhookParameters(module);
+    const parameters = webhookParameters(app, module);
     tree.set(webhookFiles.communication, json(webhookDirective(app, module)));
     tree.set(webhookFiles.params, json(parameters));
     tree.set(webhookFiles.attach, json({}));
@@ -77,7 +80,7 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
       interface: `modules/${moduleStem}/${moduleStem}.interface.iml.json`,
       samples: `modules/${moduleStem}/${moduleStem}.samples.iml.json`,
     };
-    tree.set(moduleFiles.communication, json({}));
+    tree.set(moduleFiles.communication, json(moduleCommunication(module)));
     tree.set(moduleFiles.staticParams, json([]));
     tree.set(moduleFiles.mappableParams, json([]));
     tree.set(moduleFiles.interface, json(makeInterface(module.output)));
@@ -86,7 +89,8 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
       label,
       description: module.description,
       moduleType: 'instant_trigger',
-      connection: null,
+      // Only a module that fetches its object calls the API, and so needs the connection.
+      connection: module.communication ? CONNECTION_ID : null,
       altConnection: null,
       webhook: webhookId,
       codeFiles: moduleFiles,
@@ -123,7 +127,7 @@ function appReadme(app: AppDefinition): string {
     '',
     app.manifest.description,
     '',
-    '## Setting up Plug&Paid webhooks',
+    `## Setting up ${app.manifest.label} webhooks`,
     '',
     'Each trigger has its own webhook. Create it in the trigger ("Add" next to Webhook), copy its URL, then:',
     '',

@@ -1,26 +1,55 @@
-import type { AppDefinition, ModuleDefinition, Parameter } from '../definition/types';
+import type { AppDefinition, Communication, ModuleDefinition, Parameter } from '../definition/types';
 import { templateExpression as expression } from '../iml';
 
 function quoted(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** The event types (with aliases) a module reacts to, as one IML condition on `body.type`. */
+/** The event types (with aliases) a module reacts to, as one IML condition on the body's event type. */
 export function eventCondition(app: AppDefinition, module: ModuleDefinition): string {
-  const names = module.events.flatMap((type) => [type, ...app.events[type].aliases]);
-  return names.map((name) => `body.type == ${quoted(name)}`).join(' || ');
+  const type = expression(app.eventType);
+  const subject = /^[\w.]+$/.test(type) ? type : `(${type})`;
+  const names = module.events.flatMap((event) => [event, ...app.events[event].aliases]);
+  return names.map((name) => `${subject} == ${quoted(name)}`).join(' || ');
+}
+
+/**
+ * The webhook's proof check as a Make condition. A shared token is compared exactly. Make gives a custom app
+ * the parsed body, not the raw bytes, so an HMAC of the body cannot be recomputed there: Make only requires the
+ * signature header, and the full check runs in our runtime.
+ */
+export function verificationCondition(app: AppDefinition, module: ModuleDefinition): string | undefined {
+  const verification = app.webhooks[module.webhook]?.verification;
+  if (!verification) return undefined;
+  const given = `get(headers, lower(${expression(verification.header)}))`;
+  return `if(${expression(verification.scheme)} == 'token', ${given} == ${expression(verification.key)}, length(${given}) > 0)`;
+}
+
+/** The module's own request in Make, with the bundle mapping as its output; `{}` when it has none. */
+export function moduleCommunication(module: ModuleDefinition): Communication | Record<string, never> {
+  if (!module.communication) return {};
+  return { ...module.communication, response: { ...module.communication.response, output: module.mapping.output } };
 }
 
 /**
  * The webhook communication Make runs for a module. A module cannot drop a bundle, so the event filter and
  * the product filter sit in the webhook's `condition`. Make always iterates when `iterate` is present, so
  * without per-line bundles it iterates over the body itself, and the item filter lets that one item through.
+ * A module that fetches its object maps in its own communication, which Make runs once per webhook item
+ * with no iterate and no condition: the webhook then passes the item on, and the product filter and
+ * per-line bundles (which need the fetched lines) stay runtime-only.
  */
 export function webhookDirective(app: AppDefinition, module: ModuleDefinition): Record<string, unknown> {
-  const conditions = [eventCondition(app, module), ...(module.mapping.condition ? [expression(module.mapping.condition)] : [])];
+  const lineConditions = !module.communication && module.mapping.condition ? [expression(module.mapping.condition)] : [];
+  const verification = verificationCondition(app, module);
+  const conditions = [eventCondition(app, module), ...(verification ? [verification] : []), ...lineConditions];
   const directive: Record<string, unknown> = {
     condition: `{{${conditions.map((condition) => (conditions.length > 1 ? `(${condition})` : condition)).join(' && ')}}}`,
   };
+  if (module.communication) {
+    directive.output = app.webhooks[module.webhook]?.output ?? '{{body}}';
+    return directive;
+  }
   const iterate = module.mapping.iterate;
   if (iterate) {
     const enabled = `parameters.${iterate.enabledBy}`;
@@ -33,9 +62,15 @@ export function webhookDirective(app: AppDefinition, module: ModuleDefinition): 
   return directive;
 }
 
-/** The module's parameters as webhook parameters (Make evaluates the condition and iterate with them). */
-export function webhookParameters(module: ModuleDefinition): Parameter[] {
-  return module.parameters.map((parameter) => ({ ...parameter, advanced: true }));
+/**
+ * The webhook's parameters in Make: the app webhook's own (a key; Make asks for the name itself), then the
+ * module's, advanced, because Make evaluates the condition and iterate with them. A module that fetches its
+ * object cannot filter or split in Make (see `webhookDirective`), so its parameters are not offered there.
+ */
+export function webhookParameters(app: AppDefinition, module: ModuleDefinition): Parameter[] {
+  const own = (app.webhooks[module.webhook]?.parameters ?? []).filter((parameter) => parameter.name !== 'name');
+  const moduleParameters = module.communication ? [] : module.parameters.map((parameter) => ({ ...parameter, advanced: true }));
+  return [...own, ...moduleParameters];
 }
 
 /** True when a webhook's parameters need the connection (a dropdown filled by an RPC). */

@@ -18,7 +18,9 @@ export interface ApiAccess {
 function requestOnly(communication: Communication): Communication {
   const { response, ...request } = communication;
   if (!response) return request;
-  const { output: _output, iterate: _iterate, ...checks } = response;
+  const checks = { ...response };
+  delete checks.output;
+  delete checks.iterate;
   return Object.keys(checks).length > 0 ? { ...request, response: checks } : request;
 }
 

@@ -30,6 +30,12 @@ export function verifyWebhookSecret(
   return given !== undefined && sameSecret(given, secret.secret);
 }
 
+/** The header a sender adds to prove a body with this secret (what `send` does for a verified webhook). */
+export function proofHeaders(secret: WebhookSecret, rawBody: Buffer | string): Record<string, string> {
+  if (secret.kind === 'hmac') return { [secret.header]: `${secret.prefix ?? ''}${createHmac('sha256', secret.secret).update(rawBody).digest(secret.encoding)}` };
+  return secret.header ? { [secret.header]: secret.secret } : {};
+}
+
 /** Checks a secret configuration given through the API; returns an explanation when it is unusable. */
 export function secretProblem(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
