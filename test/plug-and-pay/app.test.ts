@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { join } from 'node:path';
+import { DEFAULT_APP_DIR, loadApp } from '../../src/definition/loader';
+import { ApiError } from '../../src/http/api-error';
+import { runRpc, testConnection } from '../../src/http/connection';
+import { cli } from '../helpers/cli';
+
+export const PLUG_AND_PAY_DIR = join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay');
+const app = loadApp(PLUG_AND_PAY_DIR);
+const TOKEN = 'pap_9f8e7d6c5b4a_SecretApiToken';
+const env = { PLUGNPAID_API_TOKEN: TOKEN };
+const LOCAL_API = 'http://127.0.0.1:4599/v2';
+
+/** The path and query a module's request asks for, read from its definition. */
+function requestOf(moduleName: string, id: unknown): { path: string; include: string } {
+  const module = app.modules.find((candidate) => candidate.name === moduleName)!;
+  return { path: `/v2${module.communication!.url!.replace('{{payload.triggerable_id}}', String(id))}`, include: String(module.communication!.qs!.include) };
+}
+
+async function failure(work: () => Promise<unknown>): Promise<ApiError> {
+  try {
+    await work();
+  } catch (error) {
+    expect(error).to.be.instanceOf(ApiError);
+    expect((error as Error).message).to.not.contain(TOKEN);
+    expect(String((error as Error).stack)).to.not.contain(TOKEN);
+    return error as ApiError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('Plug&Pay app', () => {
+  before(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  after(() => nock.enableNetConnect());
+
+  it('validates with --app: six instant triggers, their samples and the envelope catalogue', async () => {
+    const run = await cli(['validate', '--app', PLUG_AND_PAY_DIR]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain('Plug&Pay (plug-and-pay 0.1.0): valid');
+    expect(run.stdout).to.contain('modules: 6 instant triggers');
+    expect(run.stdout).to.contain('samples: 12');
+    expect(app.modules.map((module) => module.label)).to.have.members([
+      'Watch Affiliate Accepted',
+      'Watch Affiliate Rejected',
+      'Watch Affiliate Stopped',
+      'Watch Invoice Created',
+      'Watch Order Paid',
+      'Watch Subscription Ended',
+    ]);
+  });
+
+  describe('map with --api-base: every trigger maps its envelope plus the object the API serves', () => {
+    for (const module of app.modules) {
+      for (const sample of module.samples) {
+        it(`${module.name}: ${sample.title}`, async () => {
+          const id = (sample.payload.triggerable_id ?? (sample.payload.event as Record<string, unknown>).triggerable_id) as number;
+          const { path, include } = requestOf(module.name, id);
+          const scope = nock('http://127.0.0.1:4599')
+            .get(path)
+            .query({ include })
+            .matchHeader('authorization', `Bearer ${TOKEN}`)
+            .matchHeader('accept', 'application/json')
+            .matchHeader('user-agent', /^plugnpaid-connector\//)
+            .reply(200, sample.response as nock.Body);
+          const args = ['map', '-', '--app', PLUG_AND_PAY_DIR, '--module', module.name, '--api-base', LOCAL_API];
+          if (sample.parameters) args.push('--parameters', JSON.stringify(sample.parameters));
+          const run = await cli(args, { stdin: JSON.stringify(sample.payload), env });
+          expect(run.code, run.stderr).to.equal(0);
+          expect(JSON.parse(run.stdout)).to.deep.equal({ [module.name]: sample.bundles });
+          scope.done();
+        });
+      }
+    }
+
+    it('splits an order into one bundle per order line', async () => {
+      const module = app.modules.find((candidate) => candidate.name === 'watch-order-paid')!;
+      const sample = module.samples[0];
+      nock('http://127.0.0.1:4599').get(requestOf(module.name, 52841).path).query(true).reply(200, sample.response as nock.Body);
+      const run = await cli(['map', '-', '--app', PLUG_AND_PAY_DIR, '--api-base', LOCAL_API, '--parameters', '{"bundlePerOrderLine":true}'], { stdin: JSON.stringify(sample.payload), env });
+      expect(run.code, run.stderr).to.equal(0);
+      const bundles = JSON.parse(run.stdout)['watch-order-paid'];
+      expect(bundles.map((bundle: { orderLine: { product_id: number } }) => bundle.orderLine.product_id)).to.deep.equal([311, 318]);
+      expect(bundles[0].order).to.deep.equal(sample.bundles[0].order);
+    });
+
+    it('reports an API error for the module and exits 1, without the token', async () => {
+      nock('http://127.0.0.1:4599').get(requestOf('watch-order-paid', 52841).path).query(true).reply(404, { message: 'No query results for model [Order] 52841' });
+      const payload = app.modules.find((m) => m.name === 'watch-order-paid')!.samples[0].payload;
+      const run = await cli(['map', '-', '--app', PLUG_AND_PAY_DIR, '--api-base', LOCAL_API], { stdin: JSON.stringify(payload), env });
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.contain('watch-order-paid could not map the payload: DataError: Plug&Pay has no such object (HTTP 404): No query results for model [Order] 52841.');
+      expect(run.stdout + run.stderr).to.not.contain(TOKEN);
+    });
+
+    it('asks for the API token when a module must fetch its object', async () => {
+      const payload = app.modules[0].samples[0].payload;
+      const run = await cli(['map', '-', '--app', PLUG_AND_PAY_DIR], { stdin: JSON.stringify(payload) });
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.contain('Set PLUGNPAID_API_TOKEN to your Plug&Pay API token first.');
+    });
+
+    it('explains an envelope with an unknown trigger type', async () => {
+      const run = await cli(['map', '-', '--app', PLUG_AND_PAY_DIR], { stdin: '{"trigger_type":"order_refunded","triggerable_id":1}', env });
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.contain("unknown event type 'order_refunded'");
+      expect(run.stderr).to.contain('If Plug&Pay really sends this name');
+    });
+  });
+
+  describe('the connection', () => {
+    const api = () => nock('https://api.plugandpay.com');
+
+    it('tests the token against auth/tenants/me with Bearer, Accept and User-Agent, and names the account', async () => {
+      const scope = api()
+        .get('/v2/auth/tenants/me')
+        .matchHeader('authorization', `Bearer ${TOKEN}`)
+        .matchHeader('accept', 'application/json')
+        .matchHeader('user-agent', /^plugnpaid-connector\//)
+        .reply(200, { data: { id: 1187, name: 'Boekhoudacademie' } });
+      expect(await testConnection(app, { apiToken: TOKEN })).to.deep.equal({ metadata: 'Boekhoudacademie' });
+      scope.done();
+    });
+
+    const cases: Array<[number, object, string, RegExp]> = [
+      [401, { message: 'Unauthenticated.' }, 'InvalidAccessTokenError', /rejected the API token \(HTTP 401\)/],
+      [404, { message: 'Not found' }, 'DataError', /no such object \(HTTP 404\): Not found/],
+      [422, { message: 'The given data was invalid.', errors: { id: ['invalid'] } }, 'DataError', /refused the request as invalid \(HTTP 422\): The given data was invalid\./],
+      [429, {}, 'RateLimitError', /rate limit was reached \(HTTP 429\)/],
+      [503, {}, 'ConnectionError', /temporarily unavailable \(HTTP 503\)/],
+      [500, {}, 'ConnectionError', /internal error \(HTTP 500\)/],
+    ];
+    for (const [status, body, type, message] of cases) {
+      it(`maps HTTP ${status} to ${type} with a clear message`, async () => {
+        api().get('/v2/auth/tenants/me').reply(status, body);
+        const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
+        expect(error.type).to.equal(type);
+        expect(error.message).to.match(message);
+      });
+    }
+
+    it('hides the token even when the API echoes it', async () => {
+      api().get('/v2/auth/tenants/me').reply(418, { message: `token ${TOKEN} is not a teapot` });
+      const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
+      expect(error.message).to.contain('HTTP 418');
+    });
+
+    it('lists products for the product filter through the base (RPC)', async () => {
+      api()
+        .get('/v2/products')
+        .query({ limit: 100 })
+        .matchHeader('authorization', `Bearer ${TOKEN}`)
+        .reply(200, { data: [{ id: 311, title: 'Online course: Bookkeeping basics' }, { id: 318, title: 'Excel templates' }] });
+      expect(await runRpc(app, 'listProducts', { apiToken: TOKEN })).to.deep.equal([
+        { label: 'Online course: Bookkeeping basics', value: '311' },
+        { label: 'Excel templates', value: '318' },
+      ]);
+    });
+
+    it('runs `connection test --app` with the token from the environment', async () => {
+      api().get('/v2/auth/tenants/me').reply(200, { data: { name: 'Boekhoudacademie' } });
+      const run = await cli(['connection', 'test', '--app', PLUG_AND_PAY_DIR], { env });
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.equal('connection OK: Boekhoudacademie\n');
+    });
+  });
+});

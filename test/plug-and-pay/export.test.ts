@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadApp } from '../../src/definition/loader';
+import { buildMakeTree } from '../../src/export/make-layout';
+import { makeModuleId, makeWebhookId } from '../../src/export/make-names';
+import { builtinFunctions, compileDirective, evaluateDirective } from '../../src/iml';
+import { isTruthy } from '../../src/iml/values';
+import { cli } from '../helpers/cli';
+import { makeSchemaProblems } from '../helpers/make-schemas';
+import { PLUG_AND_PAY_DIR } from './app.test';
+
+const app = loadApp(PLUG_AND_PAY_DIR);
+const tree = buildMakeTree(app);
+const parse = (path: string) => JSON.parse(tree.get(path)!);
+const makecomapp = parse('makecomapp.json');
+const webhookDefaults = { signatureScheme: 'hmac-sha256-hex', signatureHeader: 'Signature', signaturePrefix: '', webhookKey: 'whk_3a1f0c9b8e7d6c5b' };
+
+function run(value: unknown, variables: Record<string, unknown>): unknown {
+  return evaluateDirective(compileDirective(value), { variables, functions: builtinFunctions, timezone: 'UTC' });
+}
+
+describe('Plug&Pay export to Make', () => {
+  it('passes the same Make-schema checks as the root app', () => {
+    const { problems, checked } = makeSchemaProblems(tree);
+    expect(problems).to.deep.equal([]);
+    expect(checked).to.equal(tree.size - 1);
+  });
+
+  it('gives each trigger the connection and its own API request, and each webhook the key parameters', () => {
+    const modules = Object.values(makecomapp.components.module) as Array<{ connection: string; webhook: string; codeFiles: { communication: string } }>;
+    expect(modules).to.have.length(6);
+    for (const module of modules) {
+      expect(module.connection).to.equal('plugandpay');
+      expect(parse(module.codeFiles.communication).url).to.match(/^\/(orders|subscriptions|affiliates\/sellers)\/\{\{payload\.triggerable_id\}\}$/);
+    }
+    expect(makecomapp.components.connection.plugandpay).to.include({ connectionType: 'basic' });
+    const params = parse('webhooks/order-paid/order-paid.params.iml.json') as Array<{ name: string }>;
+    expect(params.map((parameter) => parameter.name)).to.deep.equal(['webhookKey', 'signatureScheme', 'signatureHeader', 'signaturePrefix']);
+    const base = parse('general/base.iml.json');
+    expect(base.headers).to.include({ Accept: 'application/json', Authorization: 'Bearer {{connection.apiToken}}' });
+    expect(base.headers['User-Agent']).to.match(/^plugnpaid-connector\//);
+    for (const text of tree.values()) expect(text).to.not.contain('whk_');
+  });
+
+  describe('Make parity: webhook condition and output, then the module request\'s output, make the samples', () => {
+    for (const module of app.modules) {
+      const webhook = parse(`webhooks/${makeWebhookId(module.name)}/${makeWebhookId(module.name)}.communication.iml.json`);
+      const moduleStem = makeModuleId(module.name).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const communication = parse(`modules/${moduleStem}/${moduleStem}.communication.iml.json`);
+      // The product filter and per-line bundles need the fetched lines, which Make cannot iterate: runtime only.
+      const samples = module.samples.filter((sample) => !sample.parameters);
+      it(`${makeModuleId(module.name)} reproduces ${samples.length} sample(s) and drops unsigned or foreign events`, () => {
+        expect(samples.length).to.be.greaterThan(0);
+        for (const sample of samples) {
+          const headers = { signature: 'a1b2c3' };
+          expect(isTruthy(run(webhook.condition, { body: sample.payload, headers, parameters: webhookDefaults })), sample.title).to.equal(true);
+          const payload = JSON.parse(JSON.stringify(run(webhook.output, { body: sample.payload, headers, parameters: webhookDefaults })));
+          const bundle = JSON.parse(JSON.stringify(run(communication.response.output, { payload, body: sample.response, parameters: {} })));
+          expect([bundle], sample.title).to.deep.equal(sample.bundles);
+          expect(isTruthy(run(webhook.condition, { body: sample.payload, headers: {}, parameters: webhookDefaults })), 'no signature header').to.equal(false);
+          const token = { ...webhookDefaults, signatureScheme: 'token' };
+          expect(isTruthy(run(webhook.condition, { body: sample.payload, headers: { signature: 'guess' }, parameters: token })), 'wrong token').to.equal(false);
+          expect(isTruthy(run(webhook.condition, { body: sample.payload, headers: { signature: webhookDefaults.webhookKey }, parameters: token })), 'right token').to.equal(true);
+        }
+        const other = { ...module.samples[0].payload, trigger_type: 'some_other_trigger' };
+        expect(isTruthy(run(webhook.condition, { body: other, headers: { signature: 'x' }, parameters: webhookDefaults }))).to.equal(false);
+      });
+    }
+  });
+
+  it('runs `export --app` into a folder', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'plugandpay-export-'));
+    try {
+      const result = await cli(['export', '--app', PLUG_AND_PAY_DIR, '--out', out]);
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stdout).to.contain('1 connection, 6 webhooks, 6 instant triggers, 1 RPC');
+      expect(readdirSync(out).sort()).to.deep.equal(['README.md', 'connections', 'general', 'makecomapp.json', 'modules', 'rpcs', 'webhooks']);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
