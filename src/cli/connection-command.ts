@@ -30,7 +30,7 @@ async function reportingApiErrors<T>(io: CliIo, work: () => Promise<T>): Promise
 
 /** `connection test`: runs the connection's test request with the token from the environment. */
 export function connectionCommand(io: CliIo): Command {
-  const command = new Command('connection').description(`work with the Plug&Paid connection (token from ${TOKEN_VARIABLE})`);
+  const command = new Command('connection').description(`work with the app's connection (token from ${TOKEN_VARIABLE})`);
   command
     .command('test')
     .description('call the connection test request and report whether the token works')

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
 import { AppCopy } from '../helpers/app-copy';
 import { cli } from '../helpers/cli';
@@ -146,17 +146,19 @@ describe('plugnpaid-connector docs', () => {
     }
   });
 
-  it('keeps docs/modules.md in the repository up to date', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plugnpaid-docs-'));
-    try {
-      await cli(['docs', '--out', join(dir, 'modules.md')]);
-      const committed = join(DEFAULT_APP_DIR, 'docs', 'modules.md');
-      expect(existsSync(committed), 'run `npm run docs`').to.equal(true);
-      expect(readFileSync(committed, 'utf8'), 'docs/modules.md is stale: run `npm run docs`').to.equal(readFileSync(join(dir, 'modules.md'), 'utf8'));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  for (const appDir of [DEFAULT_APP_DIR, join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay')]) {
+    it(`keeps ${relative(DEFAULT_APP_DIR, join(appDir, 'docs', 'modules.md'))} in the repository up to date`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'plugnpaid-docs-'));
+      try {
+        await cli(['docs', '--app', appDir, '--out', join(dir, 'modules.md')]);
+        const committed = join(appDir, 'docs', 'modules.md');
+        expect(existsSync(committed), 'run `npm run docs`').to.equal(true);
+        expect(readFileSync(committed, 'utf8'), `${committed} is stale: run \`npm run docs\``).to.equal(readFileSync(join(dir, 'modules.md'), 'utf8'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('plugnpaid-connector --help', () => {
