@@ -110,7 +110,7 @@ export class Deployer {
     }
     for (const [id, module] of entries(components.module)) {
       const name = await this.ensure('module', id, async () => {
-        const body = { name: id, typeId: 10, label: module.label ?? id, description: module.description ?? '', moduleInitMode: 'blank', webhook: this.remote('webhook', module.webhook), connection: null, altConnection: null };
+        const body = { name: id, typeId: 10, label: module.label ?? id, description: module.description ?? '', moduleInitMode: 'blank', webhook: this.remote('webhook', module.webhook), connection: this.remote('connection', module.connection), altConnection: null };
         await send({ method: 'POST', path: `${versioned}/modules`, body }, `create module ${id}`);
         return id;
       });
@@ -126,7 +126,7 @@ export class Deployer {
       await send({ method: 'PATCH', path: `/sdk/apps/webhooks/${this.remote('webhook', id)}`, body }, `metadata of webhook ${id}`);
     }
     for (const [id, module] of entries(components.module)) {
-      const body = { label: module.label ?? id, description: module.description ?? '', typeId: 10, webhook: this.remote('webhook', module.webhook), connection: null, altConnection: null };
+      const body = { label: module.label ?? id, description: module.description ?? '', typeId: 10, webhook: this.remote('webhook', module.webhook), connection: this.remote('connection', module.connection), altConnection: null };
       await send({ method: 'PATCH', path: `${versioned}/modules/${this.remote('module', id)}`, body }, `metadata of module ${id}`);
     }
     return calls;

@@ -117,6 +117,22 @@ describe('plugnpaid-connector deploy', function () {
     expect(first.stdout + first.stderr + second.stdout).to.not.contain(KEY);
   });
 
+  it('deploys the Plug&Pay app: modules carry the connection and their API request', async () => {
+    const seen = fakeMake();
+    const run = await deploy(['--app', join(__dirname, '..', '..', 'apps', 'plug-and-pay')]);
+    expect(run.code, run.stderr).to.equal(0);
+    const version = `/sdk/apps/${APP}/1`;
+    const created = seen.filter((s) => s.call === `POST ${version}/modules`).map((s) => JSON.parse(s.body));
+    expect(created).to.have.length(6);
+    expect(created.every((module) => module.connection === APP && module.typeId === 10)).to.equal(true);
+    const api = seen.find((s) => s.call === `PUT ${version}/modules/watchOrderPaid/api`)!;
+    expect(api.body).to.equal(readFileSync(join(dir, 'modules/watch-order-paid/watch-order-paid.communication.iml.json'), 'utf8'));
+    expect(JSON.parse(api.body).url).to.equal('/orders/{{payload.triggerable_id}}');
+    const origin = JSON.parse(readFileSync(join(dir, 'makecomapp.json'), 'utf8')).origins[0];
+    expect(origin.idMapping.connection).to.deep.equal([{ local: 'plugandpay', remote: APP }]);
+    expect(run.stdout + run.stderr).to.not.contain(KEY);
+  });
+
   it('works the same against an Ibexa Connect host', async () => {
     const seen = fakeMake('https://connect.example-ibexa.test');
     const run = await cli(['deploy', '--url', 'https://connect.example-ibexa.test/api', '--app-id', APP, '--dir', dir], { env: { MAKE_API_KEY: KEY } });
