@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { isRecord } from '../iml/values';
+import type { AppDefinition } from '../definition/types';
+import { eventTypeOf } from '../mapping/route';
 import { bodyProblem } from './body-checks';
 import type { EventIngester } from './events';
 import type { Store } from './store/store';
@@ -7,6 +8,7 @@ import { verifyWebhookSecret, WebhookSecret } from './webhook-secret';
 
 interface IngestDeps {
   store: Store;
+  app: AppDefinition;
   ingester: EventIngester;
   maxDepth: number;
   onStored: () => void;
@@ -30,7 +32,8 @@ export function registerIngestRoute(server: FastifyInstance, deps: IngestDeps): 
     }
     const checked = bodyProblem(raw, deps.maxDepth);
     if (checked.message !== undefined) return reply.code(400).send({ error: checked.message });
-    const type = isRecord(checked.value) && typeof checked.value.type === 'string' ? checked.value.type : null;
+    const eventType = eventTypeOf(deps.app, checked.value);
+    const type = typeof eventType === 'string' ? eventType : null;
     let stored;
     try {
       stored = await deps.ingester.ingest(webhook.id, raw, type);
