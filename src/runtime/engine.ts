@@ -2,7 +2,7 @@ import type { AppDefinition } from '../definition/types';
 import type { ApiAccess } from '../mapping/enrich';
 import type { Clock } from './clock';
 import { Deliverer, DeliveryOptions } from './deliverer';
-import { applyEvent, Enrichment, enrichEvent, routeEvent } from './processor';
+import { Enrichment, enrichEvent, planEvent, RoutedEvent, routeEvents, writePlan } from './processor';
 import type { EventRow, Store } from './store/store';
 
 const IDLE_POLL_MS = 1000;
@@ -84,12 +84,13 @@ export class Engine {
   private async processPending(): Promise<number> {
     let count = 0;
     for (let batch = this.nextBatch(); batch.length > 0; batch = this.nextBatch()) {
-      const routed = batch.map((event) => routeEvent(this.store, this.app, event));
-      // API requests run before the transaction, so no write lock is held while waiting on the network.
+      const routed = routeEvents(this.store, this.app, batch);
+      // API requests and mapping run before the transaction, so the write lock is held only for the writes.
       const enrichments = await this.enrichAll(routed);
       const now = this.clock.now();
-      // One transaction (one fsync) per batch; each event is its own savepoint inside it.
-      this.store.transaction(() => routed.forEach((event, index) => applyEvent(this.store, this.app, event, enrichments[index], now, this.enrichment.retryScheduleMs)));
+      const plans = routed.map((event, index) => planEvent(this.app, event, enrichments[index], now, this.enrichment.retryScheduleMs));
+      // One transaction (one fsync) per batch.
+      this.store.transaction(() => plans.forEach((plan) => writePlan(this.store, plan, now)));
       count += batch.length;
     }
     return count;
@@ -100,7 +101,7 @@ export class Engine {
     return pending.length < BATCH ? [...pending, ...this.store.sql.dueRetries.all(this.clock.now(), BATCH - pending.length)] : pending;
   }
 
-  private async enrichAll(routed: ReturnType<typeof routeEvent>[]): Promise<Array<Map<string, Enrichment>>> {
+  private async enrichAll(routed: RoutedEvent[]): Promise<Array<Map<string, Enrichment>>> {
     const results: Array<Map<string, Enrichment>> = routed.map(() => new Map());
     const needing = routed.map((event, index) => ({ event, index })).filter(({ event }) => !event.outcome && event.triggers.some((t) => this.app.modules.find((m) => m.name === t.module)?.communication));
     let next = 0;

@@ -58,7 +58,8 @@ export class EventIngester {
     if (sql.markSeen.run(item.webhookId, hash, now + this.windowMs).changes === 0) {
       return { eventId: sql.seenEvent.get(item.webhookId, hash)!.event_id, duplicate: true };
     }
-    const eventId = Number(sql.insertEvent.run(item.webhookId, hash, item.body, item.type, now).lastInsertRowid);
+    const eventId = Number(sql.insertEvent.run(item.webhookId, hash, item.type, now).lastInsertRowid);
+    sql.insertBody.run(eventId, item.body);
     sql.linkSeen.run(eventId, item.webhookId, hash);
     return { eventId, duplicate: false };
   }

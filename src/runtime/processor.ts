@@ -36,8 +36,19 @@ export function messageId(eventId: number, triggerId: string, seq: number): stri
   return `msg_${eventId}_${seq}_${triggerId}`;
 }
 
-/** Parses a stored event and finds the triggers of its webhook that watch its event type. */
-export function routeEvent(store: Store, app: AppDefinition, event: EventRow): RoutedEvent {
+/** Parses stored events and finds, for each, the triggers of its webhook that watch its event type. */
+export function routeEvents(store: Store, app: AppDefinition, events: EventRow[]): RoutedEvent[] {
+  // One triggers query per webhook per batch, not per event.
+  const triggersOf = new Map<string, TriggerRow[]>();
+  const webhookTriggers = (webhookId: string) => {
+    let triggers = triggersOf.get(webhookId);
+    if (!triggers) triggersOf.set(webhookId, (triggers = store.sql.triggersOf.all(webhookId)));
+    return triggers;
+  };
+  return events.map((event) => routeEvent(app, event, webhookTriggers));
+}
+
+function routeEvent(app: AppDefinition, event: EventRow, webhookTriggers: (webhookId: string) => TriggerRow[]): RoutedEvent {
   let body: unknown;
   try {
     body = JSON.parse(event.body.toString('utf8'));
@@ -47,7 +58,7 @@ export function routeEvent(store: Store, app: AppDefinition, event: EventRow): R
   const unroutable = unroutableReason(app, body);
   if (unroutable) return { event, outcome: { status: 'unrouted', routing: { reason: unroutable, triggers: [] } } };
   const catalogued = eventOfBody(app, body)!;
-  const triggers = store.sql.triggersOf.all(event.webhook_id).filter((trigger) => catalogued.modules.includes(trigger.module));
+  const triggers = webhookTriggers(event.webhook_id).filter((trigger) => catalogued.modules.includes(trigger.module));
   if (triggers.length === 0) {
     const reason = `no trigger on this webhook watches '${catalogued.type}' (watched by ${catalogued.modules.join(', ')}); attach one and replay`;
     return { event, outcome: { status: 'unrouted', routing: { reason, triggers: [] } } };
@@ -74,35 +85,44 @@ export async function enrichEvent(app: AppDefinition, routed: RoutedEvent, acces
   return enrichments;
 }
 
-/**
- * Stores what a routed event became, in one transaction: map, validate, store the bundles and their deliveries.
- * Re-running it after a crash or a retry is harmless (bundles are unique per event, trigger and position).
- * When a module could not fetch its object, the event is kept as `retrying` until `retryScheduleMs` runs out,
- * then `failed`; bundles other triggers made are kept either way.
- */
-export function applyEvent(store: Store, app: AppDefinition, routed: RoutedEvent, enrichments: Map<string, Enrichment>, now: number, retryScheduleMs: number[]): EventRouting {
-  const { event } = routed;
-  if (routed.outcome) return finish(store, event, routed.outcome.status, routed.outcome.routing, now);
-  return store.transaction(() => {
-    const routing = routed.triggers.map((trigger) => routeToTrigger(store, app, event, trigger, routed.body, enrichments.get(trigger.id), now));
-    const waiting = routing.filter((entry) => entry.retrying);
-    if (waiting.length > 0) {
-      const attempts = event.attempts + 1;
-      const what = waiting.map((entry) => `${entry.module}: ${entry.error}`).join('; ');
-      if (attempts <= retryScheduleMs.length) {
-        const retryAt = now + retryScheduleMs[attempts - 1];
-        const error = `could not fetch from the API (attempt ${attempts} of ${retryScheduleMs.length + 1}; next at ${new Date(retryAt).toISOString()}): ${what}`;
-        store.sql.retryEvent.run(JSON.stringify({ triggers: routing }), error, attempts, retryAt, now, event.id);
-        return { triggers: routing };
-      }
-      return finish(store, event, 'failed', { reason: `gave up fetching from the API after ${attempts} attempts; replay the event to try again. ${what}`, triggers: routing }, now);
-    }
-    const failed = routing.some((entry) => entry.error !== undefined);
-    return finish(store, event, failed ? 'failed' : 'processed', { triggers: routing }, now);
-  });
+/** What processing decided for one event, computed outside any transaction; `writePlan` stores it. */
+export interface EventPlan {
+  event: EventRow;
+  status: 'processed' | 'unrouted' | 'failed' | 'retrying';
+  routing: EventRouting;
+  error: string | null;
+  attempts: number;
+  retryAt: number | null;
+  bundles: Array<{ trigger: TriggerRow; seq: number; data: string; errors: string }>;
 }
 
-function routeToTrigger(store: Store, app: AppDefinition, event: EventRow, trigger: TriggerRow, body: unknown, enrichment: Enrichment | undefined, now: number): TriggerRouting {
+/**
+ * Decides what a routed event becomes: map and validate for each trigger. When a module could not fetch its
+ * object, the event is `retrying` until `retryScheduleMs` runs out, then `failed`; bundles other triggers made
+ * are kept either way. Pure apart from the clock value it is given.
+ */
+export function planEvent(app: AppDefinition, routed: RoutedEvent, enrichments: Map<string, Enrichment>, now: number, retryScheduleMs: number[]): EventPlan {
+  const { event } = routed;
+  const plan: EventPlan = { event, status: 'processed', routing: { triggers: [] }, error: null, attempts: event.attempts, retryAt: null, bundles: [] };
+  if (routed.outcome) return { ...plan, status: routed.outcome.status, routing: routed.outcome.routing, error: routed.outcome.routing.reason ?? null };
+  const routing = routed.triggers.map((trigger) => mapForTrigger(app, trigger, routed.body, enrichments.get(trigger.id), plan));
+  plan.routing = { triggers: routing };
+  const waiting = routing.filter((entry) => entry.retrying);
+  if (waiting.length > 0) {
+    const attempts = event.attempts + 1;
+    const what = waiting.map((entry) => `${entry.module}: ${entry.error}`).join('; ');
+    if (attempts <= retryScheduleMs.length) {
+      const retryAt = now + retryScheduleMs[attempts - 1];
+      const error = `could not fetch from the API (attempt ${attempts} of ${retryScheduleMs.length + 1}; next at ${new Date(retryAt).toISOString()}): ${what}`;
+      return { ...plan, status: 'retrying', error, attempts, retryAt };
+    }
+    const reason = `gave up fetching from the API after ${attempts} attempts; replay the event to try again. ${what}`;
+    return { ...plan, status: 'failed', routing: { reason, triggers: routing }, error: reason, attempts };
+  }
+  return { ...plan, status: routing.some((entry) => entry.error !== undefined) ? 'failed' : 'processed' };
+}
+
+function mapForTrigger(app: AppDefinition, trigger: TriggerRow, body: unknown, enrichment: Enrichment | undefined, plan: EventPlan): TriggerRouting {
   const module = app.modules.find((candidate) => candidate.name === trigger.module);
   const base = { trigger: trigger.id, module: trigger.module, bundles: 0, invalidBundles: 0, filtered: false };
   if (!module) return { ...base, error: `module '${trigger.module}' is not in this app` };
@@ -112,18 +132,25 @@ function routeToTrigger(store: Store, app: AppDefinition, event: EventRow, trigg
     ? mapWithModule(module, webhookItem(app, module, body), { parameters, response: enrichment?.response })
     : mapWithModule(module, body, { parameters });
   if (!result.ok) return { ...base, error: result.error };
-  result.bundles.forEach((bundle, seq) => {
-    const inserted = store.sql.insertBundle.run(event.id, trigger.id, seq, JSON.stringify(bundle.data), JSON.stringify(bundle.errors), now);
+  result.bundles.forEach((bundle, seq) => plan.bundles.push({ trigger, seq, data: JSON.stringify(bundle.data), errors: JSON.stringify(bundle.errors) }));
+  return { ...base, bundles: result.bundles.length, invalidBundles: result.bundles.filter((b) => b.errors.length > 0).length, filtered: result.filtered };
+}
+
+/**
+ * Stores a plan: its bundles, their deliveries and the event's new status. Run inside the batch transaction;
+ * re-running it after a crash or a retry is harmless (bundles are unique per event, trigger and position).
+ */
+export function writePlan(store: Store, plan: EventPlan, now: number): void {
+  const { event } = plan;
+  for (const { trigger, seq, data, errors } of plan.bundles) {
+    const inserted = store.sql.insertBundle.run(event.id, trigger.id, seq, data, errors, now);
     if (inserted.changes > 0 && trigger.destination_url) {
       // A trigger stopped by 410 keeps new deliveries stopped too, until one is replayed.
       const status = trigger.stopped_reason ? 'stopped' : 'pending';
       store.sql.insertDelivery.run(inserted.lastInsertRowid, trigger.id, messageId(event.id, trigger.id, seq), status, now, now);
     }
-  });
-  return { ...base, bundles: result.bundles.length, invalidBundles: result.bundles.filter((b) => b.errors.length > 0).length, filtered: result.filtered };
-}
-
-function finish(store: Store, event: EventRow, status: 'processed' | 'unrouted' | 'failed', routing: EventRouting, now: number): EventRouting {
-  store.sql.finishEvent.run(status, JSON.stringify(routing), routing.reason ?? null, now, event.id);
-  return routing;
+  }
+  const routing = JSON.stringify(plan.routing);
+  if (plan.status === 'retrying') store.sql.retryEvent.run(routing, plan.error, plan.attempts, plan.retryAt, now, event.id);
+  else store.sql.finishEvent.run(plan.status, routing, plan.error, now, event.id);
 }

@@ -148,7 +148,7 @@ describe('the runtime under SIGKILL', function () {
     expect(acknowledged.length).to.be.greaterThan(20);
     const db = new Database(join(dataDir, 'plugnpaid.sqlite'), { readonly: true });
     try {
-      const stored = (db.prepare('SELECT body FROM events').all() as Array<{ body: Buffer }>).map((row) => JSON.parse(row.body.toString()).data.order.id as string);
+      const stored = (db.prepare('SELECT body FROM event_bodies').all() as Array<{ body: Buffer }>).map((row) => JSON.parse(row.body.toString()).data.order.id as string);
       const counts = new Map<string, number>();
       stored.forEach((id) => counts.set(id, (counts.get(id) ?? 0) + 1));
       for (const id of acknowledged) expect(counts.get(id), `event ${id}`).to.equal(1);

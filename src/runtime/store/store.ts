@@ -38,14 +38,17 @@ export class Store {
       markSeen: db.prepare('INSERT OR IGNORE INTO deliveries_seen (webhook_id, body_hash, event_id, expires_at) VALUES (?, ?, 0, ?)'),
       linkSeen: db.prepare('UPDATE deliveries_seen SET event_id = ? WHERE webhook_id = ? AND body_hash = ?'),
       seenEvent: db.prepare<[string, string], { event_id: number }>('SELECT event_id FROM deliveries_seen WHERE webhook_id = ? AND body_hash = ?'),
-      insertEvent: db.prepare(
-        "INSERT INTO events (webhook_id, body_hash, body, type, status, received_at) VALUES (?, ?, ?, ?, 'pending', ?)",
+      insertEvent: db.prepare("INSERT INTO events (webhook_id, body_hash, type, status, received_at) VALUES (?, ?, ?, 'pending', ?)"),
+      insertBody: db.prepare('INSERT INTO event_bodies (event_id, body) VALUES (?, ?)'),
+      pendingEvents: db.prepare<[number], EventRow>(
+        "SELECT e.*, b.body FROM events e JOIN event_bodies b ON b.event_id = e.id WHERE e.status = 'pending' ORDER BY e.id LIMIT ?",
       ),
-      pendingEvents: db.prepare<[number], EventRow>("SELECT * FROM events WHERE status = 'pending' ORDER BY id LIMIT ?"),
-      dueRetries: db.prepare<[number, number], EventRow>("SELECT * FROM events WHERE status = 'retrying' AND retry_at <= ? ORDER BY retry_at LIMIT ?"),
+      dueRetries: db.prepare<[number, number], EventRow>(
+        "SELECT e.*, b.body FROM events e JOIN event_bodies b ON b.event_id = e.id WHERE e.status = 'retrying' AND e.retry_at <= ? ORDER BY e.retry_at LIMIT ?",
+      ),
       nextRetryAt: db.prepare<[], { at: number | null }>("SELECT MIN(retry_at) AS at FROM events WHERE status = 'retrying'"),
       retryEvent: db.prepare("UPDATE events SET status = 'retrying', routing = ?, error = ?, attempts = ?, retry_at = ?, processed_at = ? WHERE id = ?"),
-      eventById: db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?'),
+      eventById: db.prepare<[number], EventRow>('SELECT e.*, b.body FROM events e JOIN event_bodies b ON b.event_id = e.id WHERE e.id = ?'),
       finishEvent: db.prepare('UPDATE events SET status = ?, routing = ?, error = ?, processed_at = ?, retry_at = NULL WHERE id = ?'),
       requeueEvent: db.prepare("UPDATE events SET status = 'pending', error = NULL, attempts = 0, retry_at = NULL WHERE id = ?"),
       insertBundle: db.prepare('INSERT OR IGNORE INTO bundles (event_id, trigger_id, seq, data, errors, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
