@@ -1,5 +1,5 @@
 import { CompiledTemplate, ImlSyntaxError, calledFunctions } from './ast';
-import { ImlContext, evaluateTemplate } from './evaluate';
+import { compileTemplateEvaluator, ImlContext } from './evaluate';
 import { compileTemplate } from './parser';
 import { isRecord } from './values';
 
@@ -11,7 +11,7 @@ export type CompiledDirective = (
   | { kind: 'object'; entries: Array<[string, CompiledDirective]> }
 ) & { run: DirectiveRunner };
 
-/** A directive compiled to a closure; `leaf` post-processes each template's value. */
+/** A directive compiled to a closure; `leaf` post-processes each object value a template yields (e.g. a Date). */
 type DirectiveRunner = (context: ImlContext, leaf?: (value: unknown) => unknown) => unknown;
 
 /** A template that failed to parse, with the JSON pointer of its string inside the directive. */
@@ -29,7 +29,15 @@ export function compileDirective(value: unknown, pointer = '', problems: Templat
   if (typeof value === 'string') {
     try {
       const template = compileTemplate(value);
-      return { kind: 'template', template, run: (context, leaf) => (leaf ? leaf(evaluateTemplate(template, context)) : evaluateTemplate(template, context)) };
+      const evaluate = compileTemplateEvaluator(template);
+      return {
+        kind: 'template',
+        template,
+        run: (context, leaf) => {
+          const result = evaluate(context);
+          return leaf && typeof result === 'object' && result !== null ? leaf(result) : result;
+        },
+      };
     } catch (error) {
       if (!(error instanceof ImlSyntaxError)) throw error;
       problems.push({ pointer, message: `IML syntax error at character ${error.offset + 1} of "${value}": ${error.message}` });
@@ -58,7 +66,7 @@ export function compileDirective(value: unknown, pointer = '', problems: Templat
   return { kind: 'value', value, run: () => value };
 }
 
-/** Evaluates a compiled directive; object keys whose value is undefined are left out. `leaf` post-processes each template's value. */
+/** Evaluates a compiled directive; object keys whose value is undefined are left out. `leaf` post-processes each object value a template yields. */
 export function evaluateDirective(directive: CompiledDirective, context: ImlContext, leaf?: (value: unknown) => unknown): unknown {
   return directive.run(context, leaf);
 }

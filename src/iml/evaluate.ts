@@ -37,6 +37,17 @@ export function evaluateTemplate(template: CompiledTemplate, context: ImlContext
   return text;
 }
 
+/** A template as one closure, for templates evaluated many times (mappings): no per-call node lookups. */
+export function compileTemplateEvaluator(template: CompiledTemplate): CompiledExpression {
+  if (template.typed) return compileNode(template.parts[0] as ImlNode);
+  const parts = template.parts.map((part): CompiledExpression => (typeof part === 'string' ? () => part : compileNode(part)));
+  return (context) => {
+    let text = '';
+    for (let i = 0; i < parts.length; i += 1) text += toText(parts[i](context));
+    return text;
+  };
+}
+
 /** Evaluates one expression node (compiled to a closure on first use, then reused). */
 export function evaluateNode(node: ImlNode, context: ImlContext): unknown {
   let compiled = compiledNodes.get(node);
@@ -56,12 +67,20 @@ export function compileNode(node: ImlNode): CompiledExpression {
     }
     case 'variable': {
       const name = node.name;
-      return (context) => readKey(context.variables, name);
+      return (context) => (Object.hasOwn(context.variables, name) ? context.variables[name] : undefined);
     }
     case 'member': {
       const object = compileNode(node.object);
       const property = node.property;
-      return (context) => readKey(object(context), property);
+      const name = String(property);
+      // The common case, a plain object, skips readKey's array and type checks.
+      return (context) => {
+        const value = object(context);
+        if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)) {
+          return Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined;
+        }
+        return readKey(value, property);
+      };
     }
     case 'index': {
       const object = compileNode(node.object);
