@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mappingThroughput } from './mapping';
+import { pacedLoad } from './paced';
 import { parseSize, saleTemplate } from './payloads';
 
 interface Options {
@@ -61,14 +62,13 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Drives a URL with autocannon; every request carries a different order id (no dedupe hits). */
-async function drive(url: string, template: string, opts: Options, overallRate?: number): Promise<Load> {
+async function drive(url: string, template: string, opts: Options): Promise<Load> {
   let counter = 0;
   const result = await autocannon({
     url,
     method: 'POST',
     connections: opts.connections,
     duration: opts.duration,
-    ...(overallRate ? { overallRate } : {}),
     headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: (request) => ({ ...request, body: template.replace('__N__', String(counter++)) }) }],
   });
@@ -137,7 +137,8 @@ async function main(): Promise<void> {
     const ack = await drive(hook.url, template, opts);
     const outcome = await pipelineOutcome(ours.port);
     const pipelineRps = Math.round(outcome.events / ((outcome.drainedAt - started) / 1000));
-    const half = await drive(hook.url, template.replace('ord___N__', 'half___N__'), opts, Math.max(1, Math.round(ack.rps / 2)));
+    const halfTemplate = template.replace('ord___N__', 'half___N__');
+    const half = await pacedLoad(hook.url, (n) => halfTemplate.replace('__N__', String(n)), Math.max(1, Math.round(ack.rps / 2)), opts.duration, opts.connections);
     const after = await pipelineOutcome(ours.port);
     await stop(ours.child);
 

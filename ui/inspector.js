@@ -188,6 +188,7 @@
           await api('POST', `/api/events/${event.id}/replay`);
           announce(`Event ${event.id} replayed`);
         } }, 'Replay event')),
+      event.retryAt ? el('p', { class: 'status-retrying' }, `The API could not be reached for this event (${event.attempts} attempt(s)); next try ${new Date(event.retryAt).toLocaleString()}. ${event.error || ''}`) : null,
       el('h3', {}, 'Triggers reached'), el('ul', {}, routing),
       el('h3', {}, 'Bundles'), ...(event.bundles.length ? event.bundles.map(bundleView) : [el('p', {}, 'No bundles.')]),
       el('h3', {}, 'Deliveries'),
