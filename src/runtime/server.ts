@@ -6,6 +6,7 @@ import { loadAdminToken } from './admin-token';
 import { registerApiRoutes } from './api-routes';
 import { Clock, systemClock } from './clock';
 import { DEFAULT_CONFIG, RuntimeConfig } from './config';
+import { BatchProcessor } from './batch-processor';
 import { Engine } from './engine';
 import { EventIngester } from './events';
 import { registerIngestRoute } from './ingest-route';
@@ -57,17 +58,17 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
   server.server.headersTimeout = 10_000;
   let address = `http://${config.host}:${config.port}`;
   const baseUrl = () => (config.publicUrl ?? address).replace(/\/$/, '');
+  const enrichment = {
+    connection: config.apiToken ? connectionFromToken(app, config.apiToken) : undefined,
+    apiBase: config.apiBase,
+    retryScheduleMs: config.retryScheduleMs,
+  };
   const engine = new Engine(
     store,
-    app,
+    new BatchProcessor(store, app, enrichment),
     clock,
     { schedule: config.retryScheduleMs, timeoutMs: config.deliveryTimeoutMs, maxResponseBytes: 64 * 1024, concurrency: 8, fetch: options.fetch, random: options.random },
     (error) => server.log.error({ err: error }, 'background processing failed; it will be retried'),
-    {
-      connection: config.apiToken ? connectionFromToken(app, config.apiToken) : undefined,
-      apiBase: config.apiBase,
-      retryScheduleMs: config.retryScheduleMs,
-    },
   );
 
   // Bodies stay raw bytes: the secret check needs them exactly as sent, and UTF-8 must be checked strictly.

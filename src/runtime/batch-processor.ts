@@ -1,0 +1,54 @@
+import type { AppDefinition } from '../definition/types';
+import type { ApiAccess } from '../mapping/enrich';
+import { Enrichment, enrichEvent, planEvent, RoutedEvent, routeEvents, writePlan } from './processor';
+import type { EventRow, Store } from './store/store';
+
+const BATCH = 100;
+// API requests in flight at once while enriching a batch: enough to hide latency, few enough for rate limits.
+const ENRICH_CONCURRENCY = 4;
+
+/** How processing reaches the platform API for modules that fetch their object, and how it retries. */
+export interface EnrichmentOptions extends ApiAccess {
+  retryScheduleMs: number[];
+}
+
+/** Processes pending (and due retrying) events in batches of one transaction each. */
+export class BatchProcessor {
+  constructor(
+    private readonly store: Store,
+    private readonly app: AppDefinition,
+    private readonly enrichment: EnrichmentOptions,
+  ) {}
+
+  /** Processes until no pending or due event is left, as of `now`; resolves to how many were processed. */
+  async run(now: number): Promise<number> {
+    let count = 0;
+    for (let batch = this.nextBatch(now); batch.length > 0; batch = this.nextBatch(now)) {
+      const routed = routeEvents(this.store, this.app, batch);
+      // API requests and mapping run before the transaction, so the write lock is held only for the writes.
+      const enrichments = await this.enrichAll(routed);
+      const plans = routed.map((event, index) => planEvent(this.app, event, enrichments[index], now, this.enrichment.retryScheduleMs));
+      // One transaction (one fsync) per batch.
+      this.store.transaction(() => plans.forEach((plan) => writePlan(this.store, plan, now)));
+      count += batch.length;
+    }
+    return count;
+  }
+
+  private nextBatch(now: number): EventRow[] {
+    const pending = this.store.sql.pendingEvents.all(BATCH);
+    return pending.length < BATCH ? [...pending, ...this.store.sql.dueRetries.all(now, BATCH - pending.length)] : pending;
+  }
+
+  private async enrichAll(routed: RoutedEvent[]): Promise<Array<Map<string, Enrichment>>> {
+    const results: Array<Map<string, Enrichment>> = routed.map(() => new Map());
+    const fetches = (event: RoutedEvent) => !event.outcome && event.triggers.some((t) => this.app.modules.find((m) => m.name === t.module)?.communication);
+    const needing = routed.map((event, index) => ({ event, index })).filter(({ event }) => fetches(event));
+    let next = 0;
+    const worker = async () => {
+      for (let item = needing[next++]; item; item = needing[next++]) results[item.index] = await enrichEvent(this.app, item.event, this.enrichment);
+    };
+    await Promise.all(Array.from({ length: Math.min(ENRICH_CONCURRENCY, needing.length) }, worker));
+    return results;
+  }
+}
