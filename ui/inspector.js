@@ -109,8 +109,8 @@
     return el('form', { class: 'row', onsubmit: async (event) => {
       event.preventDefault();
       const module = modules.find((m) => m.name === select.value);
-      const response = await fetch(webhook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(module.sample) });
-      announce(`Sample sent: HTTP ${response.status}`);
+      const stored = await api('POST', `/api/webhooks/${encodeURIComponent(webhook.id)}/samples`, { module: module.name });
+      announce(stored.duplicate ? `Sample already received as event ${stored.event}` : `Sample stored as event ${stored.event}`);
       await renderEvents();
     } }, el('label', {}, 'Send a sample', select), el('button', { type: 'submit', class: 'secondary' }, 'Send sample'));
   }

@@ -2,7 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDefinition } from '../definition/types';
+import { eventTypeOf } from '../mapping/route';
 import type { Clock } from './clock';
+import type { EventIngester } from './events';
 import { createTrigger, createWebhook, replayDelivery, RequestError } from './resources';
 import type { Store } from './store/store';
 import { bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
@@ -13,6 +15,7 @@ interface ApiDeps {
   clock: Clock;
   adminToken: string;
   baseUrl: () => string;
+  ingester: EventIngester;
   onChange: () => void;
 }
 
@@ -91,6 +94,20 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     const body = (request.body ?? {}) as { name?: unknown; secret?: unknown; parameters?: unknown };
     const row = createWebhook(store, deps.app, clock, body);
     return reply.code(201).send(webhookView(row, deps.baseUrl()));
+  });
+
+  // Stores a module's first sample as an event of this webhook, as if the platform had sent it. The admin token
+  // stands in for the webhook's signature, which a browser cannot make without holding the webhook key.
+  server.post<{ Params: { id: string } }>('/api/webhooks/:id/samples', async (request, reply) => {
+    webhookOr404(request.params.id);
+    const name = ((request.body ?? {}) as { module?: unknown }).module;
+    const module = app.modules.find((candidate) => candidate.name === name);
+    if (!module?.samples[0]) throw new RequestError(400, `module must be one of: ${app.modules.map((m) => m.name).join(', ')}`);
+    const body = Buffer.from(JSON.stringify(module.samples[0].payload));
+    const type = eventTypeOf(app, module.samples[0].payload);
+    const stored = await deps.ingester.ingest(request.params.id, body, typeof type === 'string' ? type : null);
+    if (!stored.duplicate) deps.onChange();
+    return reply.code(201).send({ event: stored.eventId, duplicate: stored.duplicate });
   });
 
   server.delete<{ Params: { id: string } }>('/api/webhooks/:id', async (request, reply) => {

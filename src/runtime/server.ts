@@ -89,7 +89,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
   server.get('/health', async () => ({ ok: true, events: store.sql.countEvents.get()!.count }));
   const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs);
   registerIngestRoute(server, { store, app, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick() });
-  registerApiRoutes(server, { store, app, clock, adminToken, baseUrl, onChange: () => engine.kick() });
+  registerApiRoutes(server, { store, app, clock, adminToken, baseUrl, ingester, onChange: () => engine.kick() });
 
   const created = ensureDefaultWebhook(store, app, clock, config.webhookParameters);
   const runtime: Runtime = {

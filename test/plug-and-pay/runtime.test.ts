@@ -82,6 +82,17 @@ describe('Plug&Pay runtime', () => {
       expect((await runtime.post(created.body.url, body, { 'content-type': 'application/json', 'x-webhook-key': 'guess' })).status).to.equal(401);
     });
 
+    it('stores a module sample sent through the admin API, where the admin token stands in for the signature', async () => {
+      api().get(orderPath(52841)).query(true).reply(200, ORDER);
+      const hook = await runtime.defaultWebhook();
+      const sent = await runtime.api('POST', `/api/webhooks/${hook.id}/samples`, { module: 'watch-order-paid' });
+      expect(sent.status).to.equal(201);
+      expect(sent.body.duplicate).to.equal(false);
+      await runtime.runtime.engine.drain();
+      expect((await events())[0]).to.include({ id: sent.body.event, status: 'processed', type: 'order_paid' });
+      expect((await runtime.api('POST', `/api/webhooks/${hook.id}/samples`, { module: 'watch-order-paid' }, 'not-the-admin-token')).status).to.equal(401);
+    });
+
     it('refuses to create a webhook without the key, naming the missing parameter', async () => {
       const created = await runtime.api('POST', '/api/webhooks', { name: 'no key' });
       expect(created.status).to.equal(400);
