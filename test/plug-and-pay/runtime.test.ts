@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { createHmac } from 'node:crypto';
 import { loadApp } from '../../src/definition/loader';
+import { cli } from '../helpers/cli';
 import { FakeClock, TestRuntime } from '../helpers/runtime';
 import { PLUG_AND_PAY_DIR } from './app.test';
 
@@ -91,6 +92,19 @@ describe('Plug&Pay runtime', () => {
       await runtime.runtime.engine.drain();
       expect((await events())[0]).to.include({ id: sent.body.event, status: 'processed', type: 'order_paid' });
       expect((await runtime.api('POST', `/api/webhooks/${hook.id}/samples`, { module: 'watch-order-paid' }, 'not-the-admin-token')).status).to.equal(401);
+    });
+
+    it('`send --app` signs the sample with the key from PLUGNPAID_WEBHOOK_PARAMETERS, and is refused with the wrong key', async () => {
+      const args = ['send', 'watch-order-paid', '--app', PLUG_AND_PAY_DIR, '--url', runtime.url, '--admin-token', runtime.runtime.adminToken];
+      const signed = await cli(args, { env: { PLUGNPAID_WEBHOOK_PARAMETERS: JSON.stringify({ webhookKey: KEY }) } });
+      expect(signed.code, signed.stderr).to.equal(0);
+      expect(signed.stdout).to.match(/^HTTP 200 /);
+      const wrong = await cli(args, { env: { PLUGNPAID_WEBHOOK_PARAMETERS: '{"webhookKey":"wrong-key"}' } });
+      expect(wrong.code).to.equal(1);
+      expect(wrong.stdout).to.match(/^HTTP 401 /);
+      const none = await cli(args);
+      expect(none.code).to.equal(2);
+      expect(none.stderr).to.contain("cannot sign the request: this Plug&Pay webhook needs 'webhookKey' (Webhook key) in parameters");
     });
 
     it('refuses to create a webhook without the key, naming the missing parameter', async () => {
