@@ -20,6 +20,21 @@ export interface TemplateProblem {
   message: string;
 }
 
+// Compiled templates by source text. Templates come from app definitions, so the set is small, but a request
+// directive (a URL, headers) is compiled again on every API call, and generating code each time would waste it.
+const templateCache = new Map<string, { template: CompiledTemplate; evaluate: (context: ImlContext) => unknown }>();
+const TEMPLATE_CACHE_LIMIT = 10_000;
+
+function cachedTemplate(source: string): { template: CompiledTemplate; evaluate: (context: ImlContext) => unknown } {
+  let compiled = templateCache.get(source);
+  if (!compiled) {
+    const template = compileTemplate(source);
+    if (templateCache.size >= TEMPLATE_CACHE_LIMIT) templateCache.clear();
+    templateCache.set(source, (compiled = { template, evaluate: compileTemplateEvaluator(template) }));
+  }
+  return compiled;
+}
+
 function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -28,8 +43,7 @@ function escapePointer(segment: string): string {
 export function compileDirective(value: unknown, pointer = '', problems: TemplateProblem[] = []): CompiledDirective {
   if (typeof value === 'string') {
     try {
-      const template = compileTemplate(value);
-      const evaluate = compileTemplateEvaluator(template);
+      const { template, evaluate } = cachedTemplate(value);
       return {
         kind: 'template',
         template,
