@@ -1,3 +1,4 @@
+import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { adminTokenFile } from '../runtime/admin-token';
 import { configFromEnv, DEFAULT_CONFIG, RuntimeConfig } from '../runtime/config';
@@ -41,7 +42,8 @@ export function serveCommand(io: CliIo): Command {
       io.stdout(`  API base:    ${runtime.baseUrl()}/api\n`);
       if (runtime.defaultWebhook) {
         io.stdout(`  Webhook URL: ${runtime.defaultWebhook.url}\n`);
-        io.stdout(`               paste it in ${app.manifest.label} (steps: plugnpaid-connector docs${appFlag}); all ${app.modules.length} triggers are attached\n`);
+        const steps = relative(process.cwd(), join(app.dir, 'docs', 'modules.md'));
+        io.stdout(`               paste it in ${app.manifest.label} as ${steps} says; all ${app.modules.length} triggers are attached\n`);
       } else if (runtime.store.sql.webhooks.all('', 1).length === 0) {
         const needed = requiredWebhookParameters(app).map((parameter) => `"${parameter.name}":"…"`).join(',');
         io.stdout(`  Webhooks:    none yet: a ${app.manifest.label} webhook needs {${needed}}. Restart with PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}',\n`);
