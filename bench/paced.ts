@@ -2,8 +2,8 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** What one paced run measured. */
-export interface PacedLoad {
+/** What one load run measured (paced here, or autocannon's in run.ts). */
+export interface Load {
   rps: number;
   ok: number;
   p50: number;
@@ -32,7 +32,7 @@ function post(agent: Agent, url: URL, body: string): Promise<number> {
  * each second's requests back to back and then idles, which measures a burst, not a rate. Latency counts from
  * when a request was due, so a server that falls behind is not flattered by the client waiting for it.
  */
-export async function pacedLoad(target: string, bodyFor: (n: number) => string, rate: number, seconds: number, connections: number): Promise<PacedLoad> {
+export async function pacedLoad(target: string, bodyFor: (n: number) => string, rate: number, seconds: number, connections: number): Promise<Load> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const url = new URL(target);
   const total = Math.round(rate * seconds);

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pacedLoad } from './paced';
+import { Load, pacedLoad } from './paced';
 import { parseSize, saleTemplate } from './payloads';
 
 interface Options {
@@ -12,15 +12,6 @@ interface Options {
   connections: number;
   body: number;
   sync: 'FULL' | 'NORMAL';
-}
-
-interface Load {
-  rps: number;
-  ok: number;
-  p50: number;
-  p99: number;
-  max: number;
-  errors: number;
 }
 
 const ADMIN = 'bench-admin-token-000000000000';

@@ -1,25 +1,15 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { loadApp } from '../../src/definition/loader';
-import { ApiError } from '../../src/http/api-error';
 import { runRpc, testConnection } from '../../src/http/connection';
+import { apiFailure } from '../helpers/api-failure';
 import { cli } from '../helpers/cli';
 
 const app = loadApp();
 const TOKEN = 'pnp_live_5ecr3t_T0ken_abcdef';
 const api = () => nock('https://api.plugnpaid.com');
 
-async function failure(work: () => Promise<unknown>): Promise<ApiError> {
-  try {
-    await work();
-  } catch (error) {
-    expect(error).to.be.instanceOf(ApiError);
-    expect((error as Error).message).to.not.contain(TOKEN);
-    expect(String((error as Error).stack)).to.not.contain(TOKEN);
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (work: () => Promise<unknown>) => apiFailure(work, TOKEN);
 
 describe('the Plug&Paid connection', () => {
   before(() => nock.disableNetConnect());

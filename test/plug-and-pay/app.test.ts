@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { join } from 'node:path';
 import { DEFAULT_APP_DIR, loadApp } from '../../src/definition/loader';
-import { ApiError } from '../../src/http/api-error';
 import { runRpc, testConnection } from '../../src/http/connection';
+import { apiFailure } from '../helpers/api-failure';
 import { cli } from '../helpers/cli';
 
 export const PLUG_AND_PAY_DIR = join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay');
@@ -18,17 +18,7 @@ function requestOf(moduleName: string, id: unknown): { path: string; include: st
   return { path: `/v2${module.communication!.url!.replace('{{payload.triggerable_id}}', String(id))}`, include: String(module.communication!.qs!.include) };
 }
 
-async function failure(work: () => Promise<unknown>): Promise<ApiError> {
-  try {
-    await work();
-  } catch (error) {
-    expect(error).to.be.instanceOf(ApiError);
-    expect((error as Error).message).to.not.contain(TOKEN);
-    expect(String((error as Error).stack)).to.not.contain(TOKEN);
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (work: () => Promise<unknown>) => apiFailure(work, TOKEN);
 
 describe('Plug&Pay app', () => {
   before(() => nock.disableNetConnect());
