@@ -1,9 +1,8 @@
 import type { CompiledTemplate, ImlNode } from './ast';
-import { describeArity, ImlContext, ImlEvaluationError, ImlFunction } from './evaluate';
+import { CompiledExpression, describeArity, ImlContext, ImlEvaluationError, ImlFunction } from './evaluate';
 import { applyBinary } from './operators';
 import { isTruthy, readKey, toText } from './values';
 
-type Generated = (context: ImlContext) => unknown;
 type CallSite = (context: ImlContext, args: unknown[]) => unknown;
 
 /** What generated code may use besides its context: fixed helpers, and per-function constants and call sites. */
@@ -87,20 +86,14 @@ function expression(node: ImlNode, scope: Scope): string {
  * Turns the body into a function. Only generated text reaches `new Function`: keys and texts from the
  * definition go in as JSON string literals or constants, and function names only as call-site lookups.
  */
-function build(body: string, scope: Scope): Generated {
+function build(body: string, scope: Scope): CompiledExpression {
   const temps = scope.temps > 0 ? `let ${Array.from({ length: scope.temps }, (_, i) => `t${i}`).join(', ')};` : '';
   const factory = new Function('readKey', 'isTruthy', 'applyBinary', 'toText', 'K', 'S', `return function iml(c) { ${temps} ${body} };`);
-  return factory(readKey, isTruthy, applyBinary, toText, scope.constants, scope.sites) as Generated;
+  return factory(readKey, isTruthy, applyBinary, toText, scope.constants, scope.sites) as CompiledExpression;
 }
 
-/** Compiles one expression into a JavaScript function with the evaluator's semantics. */
-export function generateExpression(node: ImlNode): Generated {
-  const scope: Scope = { constants: [], sites: [], temps: 0 };
-  return build(`return ${expression(node, scope)};`, scope);
-}
-
-/** Compiles a template: its typed value for a single `{{…}}`, otherwise the text with each value as text. */
-export function generateTemplate(template: CompiledTemplate): Generated {
+/** Compiles a template into one JavaScript function with the evaluator's semantics: its typed value for a single `{{…}}`, otherwise the text with each value as text. */
+export function generateTemplate(template: CompiledTemplate): CompiledExpression {
   const scope: Scope = { constants: [], sites: [], temps: 0 };
   if (template.typed) return build(`return ${expression(template.parts[0] as ImlNode, scope)};`, scope);
   const parts = template.parts.map((part) => (typeof part === 'string' ? JSON.stringify(part) : `toText(${expression(part, scope)})`));

@@ -1,5 +1,6 @@
 import { CompiledTemplate, ImlSyntaxError, calledFunctions } from './ast';
-import { compileTemplateEvaluator, ImlContext } from './evaluate';
+import { generateTemplate } from './codegen';
+import type { ImlContext } from './evaluate';
 import { compileTemplate } from './parser';
 import { isRecord } from './values';
 
@@ -30,7 +31,7 @@ function cachedTemplate(source: string): { template: CompiledTemplate; evaluate:
   if (!compiled) {
     const template = compileTemplate(source);
     if (templateCache.size >= TEMPLATE_CACHE_LIMIT) templateCache.clear();
-    templateCache.set(source, (compiled = { template, evaluate: compileTemplateEvaluator(template) }));
+    templateCache.set(source, (compiled = { template, evaluate: generateTemplate(template) }));
   }
   return compiled;
 }

@@ -1,5 +1,5 @@
-import type { CompiledTemplate, ImlNode } from './ast';
-import { generateExpression, generateTemplate } from './codegen';
+import type { CompiledTemplate } from './ast';
+import { generateTemplate } from './codegen';
 
 /** A built-in or custom IML function: pure, total (returns undefined rather than throwing on bad input). */
 export interface ImlFunction {
@@ -27,25 +27,12 @@ export class ImlEvaluationError extends Error {
 /** An expression compiled to a JavaScript function: evaluating it walks no syntax tree. */
 export type CompiledExpression = (context: ImlContext) => unknown;
 
-const compiledNodes = new WeakMap<ImlNode, CompiledExpression>();
 const compiledTemplates = new WeakMap<CompiledTemplate, CompiledExpression>();
 
 /** Evaluates a compiled template: the typed value for a single `{{…}}`, otherwise text. */
 export function evaluateTemplate(template: CompiledTemplate, context: ImlContext): unknown {
   let compiled = compiledTemplates.get(template);
-  if (!compiled) compiledTemplates.set(template, (compiled = compileTemplateEvaluator(template)));
-  return compiled(context);
-}
-
-/** A template as one generated function, for templates evaluated many times (mappings). */
-export function compileTemplateEvaluator(template: CompiledTemplate): CompiledExpression {
-  return generateTemplate(template);
-}
-
-/** Evaluates one expression node (compiled on first use, then reused). */
-export function evaluateNode(node: ImlNode, context: ImlContext): unknown {
-  let compiled = compiledNodes.get(node);
-  if (!compiled) compiledNodes.set(node, (compiled = generateExpression(node)));
+  if (!compiled) compiledTemplates.set(template, (compiled = generateTemplate(template)));
   return compiled(context);
 }
 
