@@ -1,7 +1,7 @@
 import { isRecord } from '../iml/values';
 import { violations } from '../mapping/bundle-validator';
 import { mapWithModule, payloadViolations } from '../mapping/map-event';
-import { eventOfBody, eventTypeOf, webhookItem } from '../mapping/route';
+import { eventOfBody, eventTypeOf, mappingInput } from '../mapping/route';
 import { BUNDLE_PER_ORDER_LINE, PRODUCT_FILTER } from './order-lines';
 import type { Problem } from './problems';
 import type { JsonSchema } from './schema-resolver';
@@ -142,8 +142,7 @@ function sampleProblems(app: AppDefinition, module: ModuleDefinition, sample: Mo
       problems.push(problem(`${at}/bundles/${index}${violation.pointer}`, `does not match the output schema: ${violation.message}`));
     }
   });
-  const input = module.communication ? webhookItem(app, module, sample.payload) : sample.payload;
-  const mapped = mapWithModule(module, input, { parameters: sample.parameters, response: sample.response });
+  const mapped = mapWithModule(module, mappingInput(app, module, sample.payload), { parameters: sample.parameters, response: sample.response });
   if (!mapped.ok) return [...problems, problem(`${at}/payload`, `mapping failed: ${mapped.error}`)];
   const actual = mapped.bundles.map((bundle) => bundle.data);
   if (JSON.stringify(actual) !== JSON.stringify(sample.bundles)) {

@@ -1,7 +1,7 @@
 import { builtinFunctions, evaluateDirective, ImlContext } from '../iml';
 import { isRecord, isTruthy } from '../iml/values';
 import type { AppDefinition, ModuleDefinition } from '../definition/types';
-import { eventOfBody, eventTypeOf, webhookItem } from './route';
+import { eventOfBody, eventTypeOf, mappingInput } from './route';
 import { SchemaViolation, violations } from './bundle-validator';
 
 /** A bundle and what is wrong with it against the module's output schema (empty when it conforms). */
@@ -104,7 +104,7 @@ export function watchingModules(app: AppDefinition, payload: unknown, only?: str
 
 /** Maps a payload with every module that watches its event type; modules that fetch from the API need `mapEventWithApi`. */
 export function mapEvent(app: AppDefinition, payload: unknown, options: MapOptions & { only?: string } = {}): ModuleMapping[] {
-  return watchingModules(app, payload, options.only).map((module) => mapWithModule(module, module.communication ? webhookItem(app, module, payload) : payload, options));
+  return watchingModules(app, payload, options.only).map((module) => mapWithModule(module, mappingInput(app, module, payload), options));
 }
 
 /** Violations of the payload schema for the event's payload kind (informational: mapping still runs). */

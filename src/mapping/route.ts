@@ -17,6 +17,12 @@ export function eventTypeOf(app: AppDefinition, body: unknown): unknown {
   }
 }
 
+/** The event type to keep with a stored event: the body's event type when it is text, otherwise null. */
+export function storedEventType(app: AppDefinition, body: unknown): string | null {
+  const type = eventTypeOf(app, body);
+  return typeof type === 'string' ? type : null;
+}
+
 /** The catalogue entry for a webhook body's event type. */
 export function eventOfBody(app: AppDefinition, body: unknown): CatalogueEvent | undefined {
   return catalogueEvent(app, eventTypeOf(app, body));
@@ -26,4 +32,9 @@ export function eventOfBody(app: AppDefinition, body: unknown): CatalogueEvent |
 export function webhookItem(app: AppDefinition, module: ModuleDefinition, body: unknown): unknown {
   const compiled = app.webhooks[module.webhook]?.compiledOutput;
   return compiled ? evaluateDirective(compiled, { variables: { body }, functions: builtinFunctions, timezone: 'UTC' }) : body;
+}
+
+/** What a module maps: the webhook body, or for a module that fetches its object, its webhook item (`payload`). */
+export function mappingInput(app: AppDefinition, module: ModuleDefinition, body: unknown): unknown {
+  return module.communication ? webhookItem(app, module, body) : body;
 }

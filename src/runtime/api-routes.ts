@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDefinition } from '../definition/types';
-import { eventTypeOf } from '../mapping/route';
+import { storedEventType } from '../mapping/route';
 import type { Clock } from './clock';
 import type { EventIngester } from './events';
 import { createTrigger, createWebhook, replayDelivery, RequestError } from './resources';
@@ -104,8 +104,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     const module = app.modules.find((candidate) => candidate.name === name);
     if (!module?.samples[0]) throw new RequestError(400, `module must be one of: ${app.modules.map((m) => m.name).join(', ')}`);
     const body = Buffer.from(JSON.stringify(module.samples[0].payload));
-    const type = eventTypeOf(app, module.samples[0].payload);
-    const stored = await deps.ingester.ingest(request.params.id, body, typeof type === 'string' ? type : null);
+    const stored = await deps.ingester.ingest(request.params.id, body, storedEventType(app, module.samples[0].payload));
     if (!stored.duplicate) deps.onChange();
     return reply.code(201).send({ event: stored.eventId, duplicate: stored.duplicate });
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDefinition } from '../definition/types';
-import { eventTypeOf } from '../mapping/route';
+import { storedEventType } from '../mapping/route';
 import { bodyProblem } from './body-checks';
 import type { EventIngester } from './events';
 import type { Store } from './store/store';
@@ -32,8 +32,7 @@ export function registerIngestRoute(server: FastifyInstance, deps: IngestDeps): 
     }
     const checked = bodyProblem(raw, deps.maxDepth);
     if (checked.message !== undefined) return reply.code(400).send({ error: checked.message });
-    const eventType = eventTypeOf(deps.app, checked.value);
-    const type = typeof eventType === 'string' ? eventType : null;
+    const type = storedEventType(deps.app, checked.value);
     let stored;
     try {
       stored = await deps.ingester.ingest(webhook.id, raw, type);

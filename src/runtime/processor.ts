@@ -2,7 +2,7 @@ import type { AppDefinition } from '../definition/types';
 import { ApiError } from '../http/api-error';
 import { ApiAccess, fetchForModule } from '../mapping/enrich';
 import { mapWithModule, unroutableReason } from '../mapping/map-event';
-import { eventOfBody, webhookItem } from '../mapping/route';
+import { eventOfBody, mappingInput, webhookItem } from '../mapping/route';
 import type { EventRow, Store, TriggerRow } from './store/store';
 
 /** What happened to an event for one trigger, kept on the event for the API and the inspector. */
@@ -23,9 +23,12 @@ export interface EventRouting {
   triggers: TriggerRouting[];
 }
 
+/** A trigger with its parameter values parsed (once per batch, not per event). */
+export type RoutedTrigger = TriggerRow & { values: Record<string, unknown> };
+
 /** An event after routing: its parsed body and the triggers that watch it, or the outcome when none can. */
 export type RoutedEvent =
-  | { event: EventRow; body: unknown; triggers: TriggerRow[]; outcome?: undefined }
+  | { event: EventRow; body: unknown; triggers: RoutedTrigger[]; outcome?: undefined }
   | { event: EventRow; outcome: { status: 'unrouted' | 'failed'; routing: EventRouting } };
 
 /** The API's answer to one trigger's module request, or why there is none. */
@@ -39,16 +42,19 @@ export function messageId(eventId: number, triggerId: string, seq: number): stri
 /** Parses stored events and finds, for each, the triggers of its webhook that watch its event type. */
 export function routeEvents(store: Store, app: AppDefinition, events: EventRow[]): RoutedEvent[] {
   // One triggers query per webhook per batch, not per event.
-  const triggersOf = new Map<string, TriggerRow[]>();
+  const triggersOf = new Map<string, RoutedTrigger[]>();
   const webhookTriggers = (webhookId: string) => {
     let triggers = triggersOf.get(webhookId);
-    if (!triggers) triggersOf.set(webhookId, (triggers = store.sql.triggersOf.all(webhookId)));
+    if (!triggers) {
+      triggers = store.sql.triggersOf.all(webhookId).map((row) => ({ ...row, values: JSON.parse(row.parameters) as Record<string, unknown> }));
+      triggersOf.set(webhookId, triggers);
+    }
     return triggers;
   };
   return events.map((event) => routeEvent(app, event, webhookTriggers));
 }
 
-function routeEvent(app: AppDefinition, event: EventRow, webhookTriggers: (webhookId: string) => TriggerRow[]): RoutedEvent {
+function routeEvent(app: AppDefinition, event: EventRow, webhookTriggers: (webhookId: string) => RoutedTrigger[]): RoutedEvent {
   let body: unknown;
   try {
     body = JSON.parse(event.body.toString('utf8'));
@@ -74,8 +80,7 @@ export async function enrichEvent(app: AppDefinition, routed: RoutedEvent, acces
     const module = app.modules.find((candidate) => candidate.name === trigger.module);
     if (!module?.communication) continue;
     try {
-      const parameters = JSON.parse(trigger.parameters) as Record<string, unknown>;
-      const response = await fetchForModule(app, module, webhookItem(app, module, routed.body), parameters, access);
+      const response = await fetchForModule(app, module, webhookItem(app, module, routed.body), trigger.values, access);
       enrichments.set(trigger.id, { ok: true, response });
     } catch (error) {
       const message = error instanceof ApiError ? `${error.type}: ${error.message}` : error instanceof Error ? error.message : String(error);
@@ -122,15 +127,12 @@ export function planEvent(app: AppDefinition, routed: RoutedEvent, enrichments: 
   return { ...plan, status: routing.some((entry) => entry.error !== undefined) ? 'failed' : 'processed' };
 }
 
-function mapForTrigger(app: AppDefinition, trigger: TriggerRow, body: unknown, enrichment: Enrichment | undefined, plan: EventPlan): TriggerRouting {
+function mapForTrigger(app: AppDefinition, trigger: RoutedTrigger, body: unknown, enrichment: Enrichment | undefined, plan: EventPlan): TriggerRouting {
   const module = app.modules.find((candidate) => candidate.name === trigger.module);
   const base = { trigger: trigger.id, module: trigger.module, bundles: 0, invalidBundles: 0, filtered: false };
   if (!module) return { ...base, error: `module '${trigger.module}' is not in this app` };
   if (enrichment && !enrichment.ok) return { ...base, error: enrichment.error, retrying: true };
-  const parameters = JSON.parse(trigger.parameters) as Record<string, unknown>;
-  const result = module.communication
-    ? mapWithModule(module, webhookItem(app, module, body), { parameters, response: enrichment?.response })
-    : mapWithModule(module, body, { parameters });
+  const result = mapWithModule(module, mappingInput(app, module, body), { parameters: trigger.values, response: enrichment?.response });
   if (!result.ok) return { ...base, error: result.error };
   result.bundles.forEach((bundle, seq) => plan.bundles.push({ trigger, seq, data: JSON.stringify(bundle.data), errors: JSON.stringify(bundle.errors) }));
   return { ...base, bundles: result.bundles.length, invalidBundles: result.bundles.filter((b) => b.errors.length > 0).length, filtered: result.filtered };
