@@ -1,3 +1,4 @@
+import { appWebhook } from '../definition/app-webhook';
 import { outputFields } from '../definition/fields';
 import type { AppDefinition, ModuleDefinition, Parameter } from '../definition/types';
 
@@ -7,7 +8,7 @@ function cell(text: string): string {
 
 /** The webhook registration steps as a numbered Markdown list. */
 export function registrationSteps(app: AppDefinition): string {
-  const webhook = Object.values(app.webhooks)[0];
+  const webhook = appWebhook(app);
   return webhook ? webhook.instructions.map((step, index) => `${index + 1}. ${step}`).join('\n') : '';
 }
 

@@ -1,3 +1,4 @@
+import { appWebhook } from '../definition/app-webhook';
 import { connectionCommunication } from '../definition/connection-communication';
 import type { AppDefinition } from '../definition/types';
 import { modulesMarkdown, registrationSteps } from '../docs/module-docs';
@@ -13,7 +14,7 @@ const json = (value: unknown): string => `${JSON.stringify(value, null, 4)}\n`;
 
 /** The id of the app's only connection: the platform's short name, which is also its webhook's id (plugnpaid, plugandpay). */
 export function connectionId(app: AppDefinition): string {
-  return Object.keys(app.webhooks)[0];
+  return appWebhook(app)?.id ?? app.manifest.name;
 }
 
 /**

@@ -1,16 +1,12 @@
+import { appWebhook } from '../definition/app-webhook';
 import type { AppDefinition, Parameter } from '../definition/types';
 import { builtinFunctions, compileDirective, evaluateDirective } from '../iml';
 import { toText } from '../iml/values';
 import type { WebhookSecret } from './webhook-secret';
 
-/** The app's webhook definition (an app has one webhook kind: its platform's). */
-function webhookDefinition(app: AppDefinition) {
-  return Object.values(app.webhooks)[0];
-}
-
 /** The webhook parameters a user must give when creating a webhook (besides its name). */
 export function requiredWebhookParameters(app: AppDefinition): Parameter[] {
-  return (webhookDefinition(app)?.parameters ?? []).filter((parameter) => parameter.required && parameter.name !== 'name');
+  return (appWebhook(app)?.parameters ?? []).filter((parameter) => parameter.required && parameter.name !== 'name');
 }
 
 /**
@@ -19,7 +15,7 @@ export function requiredWebhookParameters(app: AppDefinition): Parameter[] {
  * missing or wrong (the caller answers 400).
  */
 export function secretFromDefinition(app: AppDefinition, given: Record<string, unknown> = {}): WebhookSecret | undefined {
-  const definition = webhookDefinition(app);
+  const definition = appWebhook(app);
   if (!definition?.verification) return undefined;
   const parameters: Record<string, unknown> = {};
   for (const parameter of definition.parameters) if (parameter.default !== undefined) parameters[parameter.name] = parameter.default;
