@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,25 @@ async function mappingInOwnProcess(): Promise<Record<string, number>> {
     child.once('message', (result) => resolve(result as Record<string, number>));
     child.once('exit', (code) => reject(new Error(`the mapping benchmark exited with ${code}`)));
   });
+}
+
+/** The peak resident memory of a process so far (Linux VmHWM), in MB; undefined where /proc does not tell. */
+function peakRssMb(child: ChildProcess): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts a server, drives it at full load, stops it. */
+async function measure(file: string, dir: string, path: string, template: string, opts: Options, extra: string[] = []): Promise<Load> {
+  mkdirSync(dir, { recursive: true });
+  const server = await startServer(file, dir, extra);
+  const load = await drive(`http://127.0.0.1:${server.port}${path}`, template, opts);
+  await stop(server.child);
+  return load;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -121,14 +140,10 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'plugnpaid-bench-'));
   console.log(`bench: ${opts.duration}s per run, ${opts.connections} connections, ${template.length}-byte sale payloads, ours with synchronous=${opts.sync}\n`);
   try {
-    const limitServer = await startServer('limit.ts', root);
-    const limit = await drive(`http://127.0.0.1:${limitServer.port}/`, template, opts);
-    await stop(limitServer.child);
-
-    mkdirSync(join(root, 'peer'));
-    const peerServer = await startServer('peer.ts', join(root, 'peer'));
-    const peer = await drive(`http://127.0.0.1:${peerServer.port}/hook`, template, opts);
-    await stop(peerServer.child);
+    const limit = await measure('limit.ts', join(root, 'limit'), '/', template, opts);
+    const floorFile = await measure('floor-file.ts', join(root, 'floor-file'), '/', template, opts);
+    const floorSqlite = await measure('floor-sqlite.ts', join(root, 'floor-sqlite'), '/', template, opts, [opts.sync]);
+    const peer = await measure('peer.ts', join(root, 'peer'), '/hook', template, opts);
 
     const ours = await startServer('ours.ts', join(root, 'ours'), [opts.sync]);
     const hook = (await api(ours.port, '/api/webhooks')).items[0];
@@ -139,6 +154,7 @@ async function main(): Promise<void> {
     const halfTemplate = template.replace('ord___N__', 'half___N__');
     const half = await pacedLoad(hook.url, (n) => halfTemplate.replace('__N__', String(n)), Math.max(1, Math.round(ack.rps / 2)), opts.duration, opts.connections);
     const after = await pipelineOutcome(ours.port);
+    const peakRss = peakRssMb(ours.child);
     await stop(ours.child);
 
     // Requests still in flight when autocannon stops may be stored without their 200 being counted,
@@ -151,9 +167,13 @@ async function main(): Promise<void> {
       ackVsLimit: round(ack.rps / limit.rps),
       pipelineVsLimit: round(pipelineRps / limit.rps),
       ackVsPeer: round(ack.rps / peer.rps),
+      pipelineVsSqliteFloor: round(pipelineRps / floorSqlite.rps),
+      pipelineVsPeer: round(pipelineRps / peer.rps),
     };
     const rows: Array<[string, Load | { rps: number }]> = [
       ['limit (node:http)', limit],
+      ['floor: file + fdatasync', floorFile],
+      ['floor: sqlite insert', floorSqlite],
       ['peer (express + sqlite)', peer],
       ['ours, ack path', ack],
       ['ours, full pipeline', { rps: pipelineRps }],
@@ -164,15 +184,15 @@ async function main(): Promise<void> {
       const l = load as Partial<Load>;
       console.log(`${name.padEnd(25)} ${String(load.rps).padStart(7)} ${fmt(l.p50)} ${fmt(l.p99)} ${fmt(l.max)} ${fmt(l.errors)}`);
     }
-    console.log(`\nratios: ours/limit ack ${ratios.ackVsLimit} (goal ≥ 0.35), pipeline ${ratios.pipelineVsLimit} (goal ≥ 0.20), ours/peer ack ${ratios.ackVsPeer} (goal ≥ 2)`);
-    console.log(`p99 ack at half of our max rate: ${half.p99} ms (goal ≤ 50)`);
+    console.log(`\nratios: pipeline/sqlite floor ${ratios.pipelineVsSqliteFloor} (goal ≥ 0.6), pipeline/peer ${ratios.pipelineVsPeer} (goal ≥ 5), ack/limit ${ratios.ackVsLimit}, pipeline/limit ${ratios.pipelineVsLimit}`);
+    console.log(`p99 ack at half of our max rate: ${half.p99} ms (goal ≤ 20); our peak RSS ${peakRss ?? '?'} MB (goal ≤ 256)`);
     const expectedBundles = after.events * 2;
     const complete = after.bundles === expectedBundles;
     console.log(`integrity: ${acknowledged} acknowledged, ${after.events} stored (${after.events - acknowledged} more were in flight at the end), lost ${lost}; ${after.bundles} of ${expectedBundles} bundles, duplicated ${after.duplicated}` + (lost === 0 && after.duplicated === 0 && complete ? ' — OK' : ' — FAILED'));
     console.log(`mapping: slowest module ${slowestMapping} bundles/s per core (goal ≥ 100000)`);
     for (const [module, rate] of Object.entries(mapping)) console.log(`  ${module.padEnd(40)} ${rate}`);
 
-    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, mappingPerSecond: mapping, runs: { limit, peer, ack, pipelineRps, half } };
+    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, mappingPerSecond: mapping, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half } };
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('\nwrote bench/results/latest.json');
