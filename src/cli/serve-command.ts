@@ -13,6 +13,7 @@ interface ServeOptions {
   app?: string;
   adminToken?: string;
   publicUrl?: string;
+  allowPrivateDestinations?: boolean;
 }
 
 /** `serve`: the local webhook runtime (what `npm start` runs). */
@@ -25,6 +26,7 @@ export function serveCommand(io: CliIo): Command {
     .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
     .option('--admin-token <token>', 'use this admin token (env PLUGNPAID_ADMIN_TOKEN) instead of the generated one')
     .option('--public-url <url>', 'the URL Plug&Paid reaches this server at, for printed webhook URLs (env PLUGNPAID_PUBLIC_URL)')
+    .option('--allow-private-destinations', 'let triggers forward to loopback, private and link-local addresses, e.g. a service on this host (env PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS=1)')
     .action(async (options: ServeOptions) => {
       const config: Partial<RuntimeConfig> = { ...configFromEnv(io.env) };
       if (options.host) config.host = options.host;
@@ -33,6 +35,7 @@ export function serveCommand(io: CliIo): Command {
       if (options.app) config.appDir = options.app;
       if (options.adminToken) config.adminToken = options.adminToken;
       if (options.publicUrl) config.publicUrl = options.publicUrl;
+      if (options.allowPrivateDestinations) config.allowPrivateDestinations = true;
       const runtime = createRuntime(config);
       const address = await runtime.listen();
       const dataDir = config.dataDir ?? DEFAULT_CONFIG.dataDir;

@@ -16,6 +16,8 @@ interface ApiDeps {
   adminToken: string;
   baseUrl: () => string;
   ingester: EventIngester;
+  /** Whether triggers may forward to loopback, private and other non-public addresses. */
+  allowPrivateDestinations: boolean;
   onChange: () => void;
 }
 
@@ -121,7 +123,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
   });
 
   server.post<{ Params: { id: string } }>('/api/webhooks/:id/triggers', async (request, reply) => {
-    const row = createTrigger(store, app, clock, request.params.id, (request.body ?? {}) as Record<string, unknown>);
+    const row = createTrigger(store, app, clock, request.params.id, (request.body ?? {}) as Record<string, unknown>, deps.allowPrivateDestinations);
     return reply.code(201).send({ ...triggerView(row), ...(row.signing_secret ? { secret: row.signing_secret } : {}) });
   });
 

@@ -16,6 +16,14 @@ export interface RuntimeConfig {
   dedupeWindowMs: number;
   retryScheduleMs: number[];
   deliveryTimeoutMs: number;
+  /** Deliveries in flight at once over all triggers (one per trigger keeps each trigger's order). */
+  deliveryConcurrency: number;
+  /** Deliver to loopback, private, link-local and other non-public addresses (a service on this host). */
+  allowPrivateDestinations: boolean;
+  /** Bundles one event may make over all its triggers; past it the trigger that crosses it fails. */
+  maxEventBundles: number;
+  /** Bytes (JSON) of the bundles one event may make over all its triggers; past it the trigger that crosses it fails. */
+  maxEventBundleBytes: number;
   sync: SyncLevel;
   logLevel: string;
   /** The API token for modules that fetch their object (Plug&Pay); it fills the connection's password field. */
@@ -36,6 +44,11 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   dedupeWindowMs: 7 * 24 * 3600 * 1000,
   retryScheduleMs: DEFAULT_SCHEDULE_MS,
   deliveryTimeoutMs: 10_000,
+  deliveryConcurrency: 8,
+  allowPrivateDestinations: false,
+  // Far above real orders (a handful of lines); they bound what one outsider's payload can make us build.
+  maxEventBundles: 1000,
+  maxEventBundleBytes: 16 * 1024 * 1024,
   sync: 'FULL',
   // Request lines are logged at info; one per request costs more than the request, so they are opt-in.
   logLevel: 'warn',
@@ -53,6 +66,10 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_DEDUPE_WINDOW_HOURS) config.dedupeWindowMs = Number(env.PLUGNPAID_DEDUPE_WINDOW_HOURS) * 3600 * 1000;
   if (env.PLUGNPAID_RETRY_SCHEDULE_MS) config.retryScheduleMs = env.PLUGNPAID_RETRY_SCHEDULE_MS.split(',').map(Number);
   if (env.PLUGNPAID_SYNC === 'NORMAL' || env.PLUGNPAID_SYNC === 'FULL') config.sync = env.PLUGNPAID_SYNC;
+  if (env.PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS) config.allowPrivateDestinations = /^(1|true|yes)$/i.test(env.PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS);
+  if (env.PLUGNPAID_DELIVERY_CONCURRENCY) config.deliveryConcurrency = Number(env.PLUGNPAID_DELIVERY_CONCURRENCY);
+  if (env.PLUGNPAID_MAX_EVENT_BUNDLES) config.maxEventBundles = Number(env.PLUGNPAID_MAX_EVENT_BUNDLES);
+  if (env.PLUGNPAID_MAX_EVENT_BYTES) config.maxEventBundleBytes = Number(env.PLUGNPAID_MAX_EVENT_BYTES);
   if (env.PLUGNPAID_LOG_LEVEL) config.logLevel = env.PLUGNPAID_LOG_LEVEL;
   if (env.PLUGNPAID_API_TOKEN) config.apiToken = env.PLUGNPAID_API_TOKEN;
   if (env.PLUGNPAID_API_BASE) config.apiBase = env.PLUGNPAID_API_BASE;

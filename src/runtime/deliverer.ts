@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { Dispatcher, fetch as undiciFetch } from 'undici';
 import type { Clock } from './clock';
+import { DestinationRefusedError } from './destination-policy';
 import type { DeliveryRow, Store } from './store/store';
 
 /** Delivery settings: the retry schedule (ms before attempt n+1 after n failures), timeouts and caps. */
@@ -7,10 +9,17 @@ export interface DeliveryOptions {
   schedule: number[];
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Deliveries in flight at once, over all triggers (each trigger has at most one). */
   concurrency: number;
-  fetch?: typeof fetch;
+  /** The undici dispatcher that connects to destinations (it enforces the destination policy). */
+  dispatcher: Dispatcher;
   random?: () => number;
+  /** Called when a delivery attempt throws (a store error); the attempt is tried again later. */
+  onError?: (error: unknown) => void;
 }
+
+/** The longest a destination's Retry-After can park a delivery beyond the next scheduled retry. */
+export const RETRY_AFTER_CAP_MS = 3_600_000;
 
 /** Plug&Paid-like default: about 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 export const DEFAULT_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
@@ -21,39 +30,64 @@ export function signMessage(secret: string, id: string, timestamp: number, body:
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-/** Forwards bundles to trigger destinations, oldest first per trigger, with retries and dead letters. */
+/**
+ * Forwards bundles to trigger destinations: oldest first and one in flight per trigger (so each trigger keeps
+ * its order), triggers side by side up to `concurrency`, with retries and dead letters. A slow or hanging
+ * destination holds only its own trigger; nothing here is awaited by event processing.
+ */
 export class Deliverer {
+  private readonly inflight = new Map<string, Promise<void>>();
+  private started = 0;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly options: DeliveryOptions,
   ) {}
 
-  private inflight: Promise<number> | undefined;
-
-  /** Attempts every due head-of-line delivery once; runs never overlap, so no delivery is sent twice at once. */
-  async runDue(): Promise<number> {
-    while (this.inflight) await this.inflight.catch(() => undefined);
-    this.inflight = this.attemptDue();
-    try {
-      return await this.inflight;
-    } finally {
-      this.inflight = undefined;
-    }
-  }
-
-  private async attemptDue(): Promise<number> {
+  /** Starts every due head-of-line delivery whose trigger has none in flight, within the cap; returns how many. */
+  pump(): number {
     const now = this.clock.now();
-    const due = this.store.sql.headDeliveries.all().filter((delivery) => (delivery.next_attempt_at ?? 0) <= now);
-    for (let i = 0; i < due.length; i += this.options.concurrency) {
-      await Promise.all(due.slice(i, i + this.options.concurrency).map((delivery) => this.attempt(delivery)));
+    let count = 0;
+    for (const delivery of this.store.sql.headDeliveries.all()) {
+      if (this.inflight.size >= this.options.concurrency) break;
+      if (this.inflight.has(delivery.trigger_id) || (delivery.next_attempt_at ?? 0) > now) continue;
+      const run = this.attempt(delivery)
+        .catch((error) => this.options.onError?.(error))
+        .finally(() => {
+          this.inflight.delete(delivery.trigger_id);
+          // The trigger's next bundle (or another trigger's, waiting for a free slot) may be due already.
+          if (!this.closed) this.pump();
+        });
+      this.inflight.set(delivery.trigger_id, run);
+      count += 1;
     }
-    return due.length;
+    this.started += count;
+    return count;
   }
 
-  /** When the next head-of-line delivery falls due (epoch ms), if any. */
+  /** Starts what is due and waits until no delivery is in flight; resolves to how many attempts were made. */
+  async runDue(): Promise<number> {
+    const before = this.started;
+    this.pump();
+    while (this.inflight.size > 0) await Promise.race(this.inflight.values());
+    return this.started - before;
+  }
+
+  private closed = false;
+
+  /** Starts nothing more and waits for the attempts in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.inflight.size > 0) await Promise.race(this.inflight.values());
+  }
+
+  /** When the next head-of-line delivery of a trigger with none in flight falls due (epoch ms), if any. */
   nextDueAt(): number | undefined {
-    const times = this.store.sql.headDeliveries.all().map((delivery) => delivery.next_attempt_at ?? 0);
+    const times = this.store.sql.headDeliveries
+      .all()
+      .filter((delivery) => !this.inflight.has(delivery.trigger_id))
+      .map((delivery) => delivery.next_attempt_at ?? 0);
     return times.length ? Math.min(...times) : undefined;
   }
 
@@ -72,7 +106,10 @@ export class Deliverer {
       'webhook-timestamp': String(timestamp),
       'webhook-signature': signMessage(trigger.signing_secret, delivery.message_id, timestamp, body),
     });
-    if (outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300) {
+    if (outcome.refused) {
+      // The policy does not change between attempts; the delivery waits as a dead letter for a replay.
+      this.record(delivery, 'dead', null, outcome.error, null);
+    } else if (outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300) {
       this.record(delivery, 'delivered', outcome.status, null, null);
     } else if (outcome.status === 410) {
       this.store.transaction(() => {
@@ -86,7 +123,7 @@ export class Deliverer {
         this.record(delivery, 'dead', outcome.status ?? null, outcome.error, null);
       } else {
         const jittered = this.options.schedule[attempts] * (0.8 + 0.4 * (this.options.random ?? Math.random)());
-        const wait = Math.max(jittered, outcome.retryAfterMs ?? 0);
+        const wait = retryWait(jittered, outcome.retryAfterMs, this.options.schedule.slice(attempts));
         this.record(delivery, 'pending', outcome.status ?? null, outcome.error, this.clock.now() + wait);
       }
     }
@@ -97,19 +134,22 @@ export class Deliverer {
     this.store.sql.updateDelivery.run(status, delivery.attempts + 1, nextAt, httpStatus, error, status === 'delivered' ? now : null, now, delivery.id);
   }
 
-  private async post(url: string, body: string, headers: Record<string, string>): Promise<{ status?: number; error: string; retryAfterMs?: number }> {
+  private async post(url: string, body: string, headers: Record<string, string>): Promise<{ status?: number; error: string; retryAfterMs?: number; refused?: boolean }> {
     try {
-      const response = await (this.options.fetch ?? fetch)(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(this.options.timeoutMs), redirect: 'manual' });
+      // undici's own fetch with its dispatcher (Node's bundled fetch cannot take the npm package's Agent); redirects are not followed.
+      const response = await undiciFetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(this.options.timeoutMs), redirect: 'manual', dispatcher: this.options.dispatcher });
       await this.drain(response);
       return { status: response.status, error: `HTTP ${response.status}`, retryAfterMs: retryAfter(response.headers.get('retry-after'), this.clock.now()) };
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { error: (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : `network error: ${cause ?? (error as Error).message}` };
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof DestinationRefusedError) return { error: cause.message, refused: true };
+      const code = (cause as { code?: string } | undefined)?.code;
+      return { error: (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : `network error: ${code ?? (error as Error).message}` };
     }
   }
 
   // Reads at most maxResponseBytes so a huge or endless answer cannot hold the deliverer.
-  private async drain(response: Response): Promise<void> {
+  private async drain(response: Awaited<ReturnType<typeof undiciFetch>>): Promise<void> {
     if (!response.body) return;
     const reader = response.body.getReader();
     let read = 0;
@@ -120,6 +160,17 @@ export class Deliverer {
     }
     await reader.cancel();
   }
+}
+
+/**
+ * How long to wait before the next attempt: the scheduled (jittered) wait, or longer when the destination asks
+ * with Retry-After, but at most the larger of the scheduled wait and an hour, and never past the dead-letter
+ * horizon (the rest of the schedule), so one answer cannot park a delivery, and its trigger's queue, for years.
+ */
+export function retryWait(scheduledMs: number, retryAfterMs: number | undefined, remainingSchedule: number[]): number {
+  if (retryAfterMs === undefined || retryAfterMs <= scheduledMs) return scheduledMs;
+  const horizon = remainingSchedule.reduce((sum, ms) => sum + ms, 0);
+  return Math.max(scheduledMs, Math.min(retryAfterMs, Math.max(scheduledMs, RETRY_AFTER_CAP_MS), horizon));
 }
 
 /** Retry-After as milliseconds from now (seconds or an HTTP date); undefined when absent or unreadable. */

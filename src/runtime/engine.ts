@@ -6,8 +6,10 @@ import type { Store } from './store/store';
 const IDLE_POLL_MS = 1000;
 
 /**
- * The work after the acknowledgement: process pending events, then forward due deliveries. It runs in the
+ * The work after the acknowledgement: process pending events, then start due deliveries. It runs in the
  * background (kicked on every ingest, woken by a timer) and `drain()` runs it to quiescence for tests.
+ * Deliveries run on their own (the deliverer pumps itself as attempts end), so a pass never waits for a
+ * destination and a hanging one cannot hold up processing.
  */
 export class Engine {
   readonly deliverer: Deliverer;
@@ -23,7 +25,7 @@ export class Engine {
     delivery: DeliveryOptions,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.deliverer = new Deliverer(store, clock, delivery);
+    this.deliverer = new Deliverer(store, clock, { onError, ...delivery });
   }
 
   /** Asks for a pass soon; several kicks during a pass fold into one more pass. */
@@ -59,12 +61,13 @@ export class Engine {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     while (this.running) await this.running;
+    await this.deliverer.close();
   }
 
   private async pass(): Promise<void> {
     try {
       await this.processPending();
-      await this.deliverer.runDue();
+      this.deliverer.pump();
     } catch (error) {
       this.onError(error);
     }

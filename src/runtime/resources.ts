@@ -1,6 +1,7 @@
 import type { AppDefinition } from '../definition/types';
 import { isRecord } from '../iml/values';
 import type { Clock } from './clock';
+import { destinationProblem } from './destination-policy';
 import { newId, newSigningSecret, newUrlToken } from './ids';
 import type { Store, TriggerRow, WebhookRow } from './store/store';
 import { secretProblem, WebhookSecret } from './webhook-secret';
@@ -51,6 +52,7 @@ export function createTrigger(
   clock: Clock,
   webhookId: string,
   input: { module?: unknown; parameters?: unknown; destination?: unknown },
+  allowPrivateDestinations = false,
 ): TriggerRow {
   if (!store.sql.webhookById.get(webhookId)) throw new RequestError(404, `webhook ${webhookId} not found`);
   const module = app.modules.find((candidate) => candidate.name === input.module);
@@ -68,9 +70,9 @@ export function createTrigger(
   let url: string | null = null;
   if (input.destination !== undefined && input.destination !== null) {
     const destination = input.destination as { url?: unknown };
-    if (!isRecord(destination) || typeof destination.url !== 'string' || !/^https?:\/\//.test(destination.url)) {
-      throw new RequestError(400, 'destination.url must be an http(s) URL');
-    }
+    if (!isRecord(destination) || typeof destination.url !== 'string') throw new RequestError(400, 'destination.url must be an http(s) URL');
+    const problem = destinationProblem(destination.url, allowPrivateDestinations);
+    if (problem) throw new RequestError(400, problem);
     url = destination.url;
   }
   const row: TriggerRow = {
@@ -106,12 +108,17 @@ export function ensureDefaultWebhook(store: Store, app: AppDefinition, clock: Cl
   });
 }
 
-/** Puts a finished delivery (dead, stopped or delivered) back in line now, resuming a trigger stopped by 410. */
+/**
+ * Puts a delivery back in line now: a finished one (dead, stopped or delivered), resuming a trigger stopped by
+ * 410, or a pending one waiting for a later retry (e.g. after a destination's Retry-After).
+ */
 export function replayDelivery(store: Store, clock: Clock, id: number): void {
   const delivery = store.sql.deliveryById.get(id);
   if (!delivery) throw new RequestError(404, `delivery ${id} not found`);
-  if (delivery.status === 'pending') throw new RequestError(409, `delivery ${id} is already pending`);
   const now = clock.now();
+  if (delivery.status === 'pending' && (delivery.next_attempt_at ?? 0) <= now) {
+    throw new RequestError(409, `delivery ${id} is already due (it goes out after the trigger's earlier deliveries)`);
+  }
   store.transaction(() => {
     store.sql.stopTrigger.run(null, delivery.trigger_id);
     store.sql.resumeStopped.run(now, now, delivery.trigger_id);

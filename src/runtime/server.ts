@@ -1,4 +1,5 @@
 import Fastify, { FastifyInstance } from 'fastify';
+import type { LookupFunction } from 'node:net';
 import { loadApp } from '../definition/loader';
 import type { AppDefinition } from '../definition/types';
 import { connectionFromToken } from '../http/connection';
@@ -13,6 +14,7 @@ import { registerIngestRoute } from './ingest-route';
 import { registerInspector } from './inspector-route';
 import { ensureDefaultWebhook } from './resources';
 import { Store } from './store/store';
+import { deliveryAgent } from './destination-policy';
 import { webhookView } from './views';
 
 /** A running (or ready) runtime: the server, its store and engine, and what first start created. */
@@ -35,7 +37,7 @@ export function redactUrl(url: string): string {
 }
 
 /** Builds the runtime from a config; nothing listens until `listen()`. */
-export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock; fetch?: typeof fetch; random?: () => number; logger?: boolean } = {}): Runtime {
+export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock; lookup?: LookupFunction; random?: () => number; logger?: boolean } = {}): Runtime {
   const config: RuntimeConfig = { ...DEFAULT_CONFIG, ...options };
   const clock = options.clock ?? systemClock;
   const app = loadApp(config.appDir);
@@ -67,7 +69,14 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
     store,
     new BatchProcessor(store, app, enrichment),
     clock,
-    { schedule: config.retryScheduleMs, timeoutMs: config.deliveryTimeoutMs, maxResponseBytes: 64 * 1024, concurrency: 8, fetch: options.fetch, random: options.random },
+    {
+      schedule: config.retryScheduleMs,
+      timeoutMs: config.deliveryTimeoutMs,
+      maxResponseBytes: 64 * 1024,
+      concurrency: config.deliveryConcurrency,
+      dispatcher: deliveryAgent({ allowPrivate: config.allowPrivateDestinations, connectTimeoutMs: config.deliveryTimeoutMs, lookup: options.lookup }),
+      random: options.random,
+    },
     (error) => server.log.error({ err: error }, 'background processing failed; it will be retried'),
   );
 
@@ -89,7 +98,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
   server.get('/health', async () => ({ ok: true, events: store.sql.countEvents.get()!.count }));
   const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs);
   registerIngestRoute(server, { store, app, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick() });
-  registerApiRoutes(server, { store, app, clock, adminToken, baseUrl, ingester, onChange: () => engine.kick() });
+  registerApiRoutes(server, { store, app, clock, adminToken, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick() });
 
   const created = ensureDefaultWebhook(store, app, clock, config.webhookParameters);
   const runtime: Runtime = {

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RuntimeConfig } from '../../src/runtime/config';
@@ -17,18 +17,21 @@ export class FakeClock {
   }
 }
 
-/** A runtime on 127.0.0.1 with a temp data directory, and helpers to call it. */
+/**
+ * A runtime on 127.0.0.1 with a temp data directory, and helpers to call it. It allows private destinations
+ * (the test receivers listen on 127.0.0.1) unless the options say otherwise.
+ */
 export class TestRuntime {
   runtime!: Runtime;
   url = '';
 
   constructor(
     readonly dataDir = mkdtempSync(join(tmpdir(), 'plugnpaid-runtime-')),
-    private readonly options: Partial<RuntimeConfig> & { clock?: FakeClock; random?: () => number } = {},
+    private readonly options: Partial<RuntimeConfig> & { clock?: FakeClock; random?: () => number; lookup?: LookupFunction } = {},
   ) {}
 
   async start(): Promise<this> {
-    this.runtime = createRuntime({ host: '127.0.0.1', port: 0, dataDir: this.dataDir, logger: false, random: () => 0.5, ...this.options });
+    this.runtime = createRuntime({ host: '127.0.0.1', port: 0, dataDir: this.dataDir, logger: false, random: () => 0.5, allowPrivateDestinations: true, ...this.options });
     this.url = await this.runtime.listen();
     return this;
   }

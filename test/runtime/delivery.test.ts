@@ -86,6 +86,57 @@ describe('the runtime: forwarding bundles to a destination', () => {
     expect((await deliveriesOf(answer.body.event))[0].status).to.equal('delivered');
   });
 
+  for (const [kind, retryAfterValue] of [
+    ['in seconds', '999999999'],
+    ['as an HTTP date', 'Fri, 31 Dec 2100 23:59:59 GMT'],
+  ]) {
+    it(`caps a huge Retry-After ${kind} at an hour, and replays such a parked delivery at once`, async () => {
+      await forwardingTrigger();
+      let calls = 0;
+      receiver.answer = () => (++calls === 1 ? { status: 503, headers: { 'retry-after': retryAfterValue } } : { status: 200 });
+      const answer = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+      await runtime.runtime.engine.drain();
+      const [parked] = await deliveriesOf(answer.body.event);
+      expect(parked).to.include({ status: 'pending', lastStatus: 503 });
+      expect(Date.parse(parked.nextAttemptAt) - clock.now()).to.equal(HOUR);
+
+      expect((await runtime.api('POST', `/api/deliveries/${parked.id}/replay`)).status).to.equal(202);
+      await runtime.runtime.engine.drain();
+      expect((await deliveriesOf(answer.body.event))[0]).to.include({ status: 'delivered' });
+      expect(calls).to.equal(2);
+    });
+  }
+
+  it('answers 409 when replaying a delivery that is already due', async () => {
+    await forwardingTrigger();
+    receiver.answer = () => ({ status: 503, headers: { 'retry-after': '7200' } });
+    await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await runtime.runtime.engine.drain();
+    const payload = examplePayload('refund');
+    payload.data.order.id = 'ord_queued';
+    const queued = await runtime.post(hook.url, JSON.stringify(payload));
+    await runtime.runtime.engine.drain();
+    // Due, but queued behind the parked one: replay cannot make it go sooner.
+    const [due] = await deliveriesOf(queued.body.event);
+    expect(due).to.include({ status: 'pending', attempts: 0 });
+    const replay = await runtime.api('POST', `/api/deliveries/${due.id}/replay`);
+    expect(replay.status).to.equal(409);
+    expect(replay.body.error).to.contain('already due');
+  });
+
+  it('never lets Retry-After park a delivery past the dead-letter horizon', async () => {
+    await runtime.destroy();
+    runtime = await new TestRuntime(undefined, { clock, retryScheduleMs: [0, 1_000, 2_000] }).start();
+    hook = (await runtime.api('POST', '/api/webhooks', { name: 'short schedule' })).body;
+    await forwardingTrigger();
+    receiver.answer = () => ({ status: 429, headers: { 'retry-after': '999999999' } });
+    const answer = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await runtime.runtime.engine.drain();
+    const [parked] = await deliveriesOf(answer.body.event);
+    // The rest of the schedule (1 s + 2 s) is all the time this delivery has left before it is dead-lettered.
+    expect(Date.parse(parked.nextAttemptAt) - clock.now()).to.equal(3_000);
+  });
+
   it('dead-letters after the last try, and delivers on replay', async () => {
     await forwardingTrigger();
     receiver.answer = () => ({ status: 500 });
