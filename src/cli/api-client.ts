@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { NetworkError, reach } from '../http/network';
 import { adminTokenFile } from '../runtime/admin-token';
 import { DEFAULT_CONFIG } from '../runtime/config';
 import { CliIo, ExitCode } from './io';
@@ -10,32 +12,51 @@ export interface ClientOptions {
   adminToken?: string;
 }
 
+/** The admin token and where it came from, or why there is none (with what to do instead). */
+function adminTokenFor(io: CliIo, options: ClientOptions): { token: string; from: string } {
+  if (options.adminToken) return { token: options.adminToken, from: '--admin-token' };
+  if (io.env.PLUGNPAID_ADMIN_TOKEN) return { token: io.env.PLUGNPAID_ADMIN_TOKEN, from: 'PLUGNPAID_ADMIN_TOKEN' };
+  const dataDir = options.data ?? io.env.PLUGNPAID_DATA ?? DEFAULT_CONFIG.dataDir;
+  const file = adminTokenFile(dataDir);
+  if (!existsSync(file)) {
+    io.stderr(
+      `no admin token: ${resolve(file)} does not exist. Pass --data <the data folder the runtime was started with>, ` +
+        'or --admin-token <token> (or set PLUGNPAID_ADMIN_TOKEN).\n',
+    );
+    throw new ExitCode(2);
+  }
+  return { token: readFileSync(file, 'utf8').trim(), from: file };
+}
+
 /** Calls the runtime's admin API; prints the error and exits 1 on a non-2xx answer. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers are printed or read loosely
 export async function callRuntime(io: CliIo, options: ClientOptions, method: string, path: string, body?: unknown): Promise<Record<string, any>> {
   const base = (options.url ?? io.env.PLUGNPAID_URL ?? `http://${DEFAULT_CONFIG.host}:${DEFAULT_CONFIG.port}`).replace(/\/$/, '');
-  const token = options.adminToken ?? io.env.PLUGNPAID_ADMIN_TOKEN ?? storedToken(options.data ?? io.env.PLUGNPAID_DATA ?? DEFAULT_CONFIG.dataDir);
+  const { token, from } = adminTokenFor(io, options);
   let response: Response;
   try {
-    response = await fetch(`${base}${path}`, {
+    response = await reach(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
-    io.stderr(`cannot reach the runtime at ${base}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message} (is \`npm start\` running?)\n`);
+    if (!(error instanceof NetworkError)) throw error;
+    io.stderr(`${error.message} (is the runtime running there? start it with \`npm start\`, or pass --url)\n`);
     throw new ExitCode(1);
   }
   const text = await response.text();
-  const parsed = text ? JSON.parse(text) : undefined;
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    io.stderr(`${base} answered ${method} ${path} with HTTP ${response.status} and no JSON: is it this connector's runtime? (check --url)\n`);
+    throw new ExitCode(1);
+  }
   if (!response.ok) {
     io.stderr(`${method} ${path}: HTTP ${response.status}: ${parsed?.error ?? text}\n`);
+    if (response.status === 401) io.stderr(`  the admin token from ${from} is not the one of the runtime at ${base}: pass the --data folder that runtime uses, or --admin-token\n`);
     throw new ExitCode(1);
   }
   return parsed;
-}
-
-function storedToken(dataDir: string): string | undefined {
-  const file = adminTokenFile(dataDir);
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }

@@ -5,6 +5,7 @@ import { DeployError, MakeClient } from '../deploy/make-client';
 import { exportToFolder } from '../export/export-to-folder';
 import { exportableApp } from './export-command';
 import { CliIo, ExitCode } from './io';
+import { wholeNumberArgument } from './options';
 
 /** The Make API key comes from the environment only, never from a flag, and is never printed. */
 export const MAKE_KEY_VARIABLE = 'MAKE_API_KEY';
@@ -13,7 +14,7 @@ interface DeployOptions {
   app?: string;
   url: string;
   appId: string;
-  appVersion: string;
+  appVersion: number;
   dir: string;
   dryRun?: boolean;
 }
@@ -25,7 +26,7 @@ export function deployCommand(io: CliIo, retryDelayMs?: number): Command {
     .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
     .requiredOption('--url <url>', "the zone's API URL, e.g. https://eu1.make.com/api (another host for Ibexa Connect)")
     .requiredOption('--app-id <id>', 'the custom app id shown in Make (e.g. plug-and-paid-x1y2z3)')
-    .option('--app-version <n>', 'major version of the custom app', '1')
+    .option('--app-version <n>', 'major version of the custom app (a whole number ≥ 1)', wholeNumberArgument('--app-version', 1), 1)
     .option('--dir <dir>', 'export folder; its makecomapp.json keeps the local ↔ remote names between deploys', './make-app')
     .option('--dry-run', 'print the calls without making them')
     .action(async (options: DeployOptions) => {
@@ -39,7 +40,7 @@ export function deployCommand(io: CliIo, retryDelayMs?: number): Command {
       }
       try {
         const client = options.dryRun ? undefined : new MakeClient(key!, options.url, retryDelayMs);
-        const target = { url: options.url, appId: options.appId, appVersion: Number(options.appVersion) };
+        const target = { url: options.url, appId: options.appId, appVersion: options.appVersion };
         const calls = await new Deployer(dir, target, client, (line) => io.stdout(`${line}\n`)).run();
         const created = calls.filter((call) => call.method === 'POST').length;
         io.stdout(`${options.dryRun ? 'planned' : 'deployed'}: ${calls.length} calls (${created} creates); id mapping in ${dir}/makecomapp.json\n`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { parseJsonText } from '../definition/json-file';
-import { isRecord } from '../iml/values';
+import { didYouMean, parameterProblems } from '../definition/parameter-check';
 import { mapEventWithApi } from '../mapping/enrich';
 import { payloadViolations, unroutableReason, watchingModules } from '../mapping/map-event';
 import { eventTypeOf } from '../mapping/route';
@@ -31,9 +31,9 @@ export function mapCommand(io: CliIo): Command {
     .action(async (file: string | undefined, options: MapOptions) => {
       const app = loadAppFor(io, options.app);
       const parameters = options.parameters === undefined ? undefined : parseOrExit(io, options.parameters, '--parameters');
-      if (parameters !== undefined && !isRecord(parameters)) fail(io, '--parameters must be a JSON object');
       if (options.module && !app.modules.some((module) => module.name === options.module)) {
-        fail(io, `unknown module '${options.module}'. Modules: ${app.modules.map((module) => module.name).join(', ')}`);
+        const guess = didYouMean(options.module, app.modules.map((module) => module.name));
+        fail(io, `unknown module '${options.module}'${guess ? `; did you mean '${guess}'?` : ''}. Modules: ${app.modules.map((module) => module.name).join(', ')}`);
       }
       const source = file === undefined || file === '-' ? 'standard input' : file;
       const payload = parseOrExit(io, await readPayload(io, file), source);
@@ -45,6 +45,12 @@ export function mapCommand(io: CliIo): Command {
       }
       const modules = watchingModules(app, payload, options.module);
       if (modules.length === 0) fail(io, `module '${options.module}' does not react to event type '${String(eventTypeOf(app, payload))}'`);
+      if (parameters !== undefined) {
+        // Without --module every watching module gets the same values: check them against all their parameters.
+        const definitions = [...new Map(modules.flatMap((module) => module.parameters).map((parameter) => [parameter.name, parameter])).values()];
+        const problems = parameterProblems(modules.map((module) => module.name).join(', '), definitions, parameters);
+        if (problems.length > 0) fail(io, `--parameters: ${problems.join('; ')}`);
+      }
       const connection = modules.some((module) => module.communication) ? tokenFrom(io, app) : undefined;
       const results = await mapEventWithApi(app, payload, { only: options.module, parameters: parameters as Record<string, unknown> | undefined, connection, apiBase: options.apiBase });
       const output: Record<string, unknown[]> = {};

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { NetworkError } from '../http/network';
 import { connectionCommand, rpcCommand } from './connection-command';
 import { deployCommand } from './deploy-command';
 import { docsCommand } from './docs-command';
@@ -30,7 +31,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof ExitCode) return error.code;
-    if (error instanceof CommanderError) return error.exitCode;
+    // Commander has printed the problem (unknown option, value not among the choices…): a usage error, exit 2.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof NetworkError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
     io.stderr(`unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }

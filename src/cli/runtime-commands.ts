@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Argument, Command, Option } from 'commander';
+import { parseJsonText } from '../definition/json-file';
+import { EVENT_STATUSES } from '../runtime/store/rows';
 import { webhookParametersFrom } from '../runtime/config';
 import { proofHeaders } from '../runtime/webhook-secret';
 import { secretFromDefinition } from '../runtime/webhook-verification';
+import { reach } from '../http/network';
 import { callRuntime, ClientOptions } from './api-client';
 import { CliIo, ExitCode } from './io';
 import { loadAppFor } from './load';
@@ -50,14 +53,22 @@ export function triggersCommand(io: CliIo): Command {
       .argument('<module>', 'module folder name, e.g. watch-one-time-sale')
       .option('--parameters <json>', 'parameter values as JSON')
       .option('--to <url>', 'forward bundles to this URL'),
-  ).action(async (webhook: string, module: string, o: ClientOptions & { parameters?: string; to?: string }) =>
-    print(io, await callRuntime(io, o, 'POST', `/api/webhooks/${encodeURIComponent(webhook)}/triggers`, { module, parameters: o.parameters ? JSON.parse(o.parameters) : {}, destination: o.to ? { url: o.to } : undefined })),
-  );
+  ).action(async (webhook: string, module: string, o: ClientOptions & { parameters?: string; to?: string }) => {
+    const parameters = o.parameters === undefined ? {} : parameterJson(io, o.parameters);
+    print(io, await callRuntime(io, o, 'POST', `/api/webhooks/${encodeURIComponent(webhook)}/triggers`, { module, parameters, destination: o.to ? { url: o.to } : undefined }));
+  });
   withClientOptions(command.command('remove').description('detach a trigger').argument('<id>', 'trigger id')).action(async (id: string, o: ClientOptions) => {
     await callRuntime(io, o, 'DELETE', `/api/triggers/${encodeURIComponent(id)}`);
     io.stdout(`removed ${id}\n`);
   });
   return command;
+}
+
+function parameterJson(io: CliIo, text: string): unknown {
+  const parsed = parseJsonText(text);
+  if (parsed.ok) return parsed.value;
+  io.stderr(`--parameters is not valid JSON: ${parsed.message} (write it in single quotes, e.g. '{"bundlePerOrderLine":true}')\n`);
+  throw new ExitCode(2);
 }
 
 // Keys never go on the command line (shell history, process lists): they come from the environment.
@@ -106,7 +117,7 @@ export function sendCommand(io: CliIo): Command {
       io.stderr(`cannot sign the request: ${(error as Error).message} (set PLUGNPAID_WEBHOOK_PARAMETERS)\n`);
       throw new ExitCode(2);
     }
-    const response = await fetch(to, { method: 'POST', headers: { 'content-type': 'application/json', ...proof }, body });
+    const response = await reach(to, { method: 'POST', headers: { 'content-type': 'application/json', ...proof }, body });
     io.stdout(`HTTP ${response.status} ${await response.text()}\n`);
     if (!response.ok) throw new ExitCode(1);
   });
@@ -118,7 +129,7 @@ export function eventsCommand(io: CliIo): Command {
     new Command('events')
       .description('list recent events (filter by --status, --webhook) or show one event')
       .argument('[id]', 'event id to show')
-      .option('--status <status>', 'pending | processed | unrouted | failed')
+      .addOption(new Option('--status <status>', 'only events with this status').choices(EVENT_STATUSES))
       .option('--webhook <id>', 'only this webhook'),
   ).action(async (id: string | undefined, o: ClientOptions & { status?: string; webhook?: string }) => {
     if (id) return print(io, await callRuntime(io, o, 'GET', `/api/events/${encodeURIComponent(id)}`));
@@ -134,13 +145,9 @@ export function replayCommand(io: CliIo): Command {
   return withClientOptions(
     new Command('replay')
       .description('process an event again (e.g. after attaching a trigger) or re-send a dead delivery')
-      .argument('<kind>', 'event or delivery')
+      .addArgument(new Argument('<kind>', 'what to replay').choices(['event', 'delivery']))
       .argument('<id>', 'its id'),
   ).action(async (kind: string, id: string, o: ClientOptions) => {
-    if (kind !== 'event' && kind !== 'delivery') {
-      io.stderr("kind must be 'event' or 'delivery'\n");
-      throw new ExitCode(2);
-    }
     print(io, await callRuntime(io, o, 'POST', `/api/${kind === 'event' ? 'events' : 'deliveries'}/${encodeURIComponent(id)}/replay`));
   });
 }

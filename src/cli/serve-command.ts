@@ -1,14 +1,15 @@
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { adminTokenFile } from '../runtime/admin-token';
-import { configFromEnv, DEFAULT_CONFIG, RuntimeConfig } from '../runtime/config';
+import { ConfigError, configFromEnv, DEFAULT_CONFIG, RuntimeConfig } from '../runtime/config';
 import { createRuntime } from '../runtime/server';
 import { requiredWebhookParameters } from '../runtime/webhook-verification';
-import { CliIo } from './io';
+import { CliIo, ExitCode } from './io';
+import { wholeNumberArgument } from './options';
 
 interface ServeOptions {
   host?: string;
-  port?: string;
+  port?: number;
   data?: string;
   app?: string;
   adminToken?: string;
@@ -16,21 +17,31 @@ interface ServeOptions {
   allowPrivateDestinations?: boolean;
 }
 
+function settingsFromEnv(io: CliIo): Partial<RuntimeConfig> {
+  try {
+    return configFromEnv(io.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`${error.message}\n`);
+    throw new ExitCode(2);
+  }
+}
+
 /** `serve`: the local webhook runtime (what `npm start` runs). */
 export function serveCommand(io: CliIo): Command {
   return new Command('serve')
     .description('run the webhook runtime: receive webhook events, store, map (fetching from the API where a module does) and deliver bundles')
     .option('--host <host>', `interface to listen on (env PLUGNPAID_HOST, default ${DEFAULT_CONFIG.host})`)
-    .option('--port <port>', `port (env PLUGNPAID_PORT, default ${DEFAULT_CONFIG.port})`)
+    .option('--port <port>', `port, 0 to 65535 (env PLUGNPAID_PORT, default ${DEFAULT_CONFIG.port})`, wholeNumberArgument('--port', 0, 65535))
     .option('--data <dir>', `data directory (env PLUGNPAID_DATA, default ${DEFAULT_CONFIG.dataDir})`)
     .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
     .option('--admin-token <token>', 'use this admin token (env PLUGNPAID_ADMIN_TOKEN) instead of the generated one')
     .option('--public-url <url>', 'the URL Plug&Paid reaches this server at, for printed webhook URLs (env PLUGNPAID_PUBLIC_URL)')
     .option('--allow-private-destinations', 'let triggers forward to loopback, private and link-local addresses, e.g. a service on this host (env PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS=1)')
     .action(async (options: ServeOptions) => {
-      const config: Partial<RuntimeConfig> = { ...configFromEnv(io.env) };
+      const config: Partial<RuntimeConfig> = { ...settingsFromEnv(io) };
       if (options.host) config.host = options.host;
-      if (options.port) config.port = Number(options.port);
+      if (options.port !== undefined) config.port = options.port;
       if (options.data) config.dataDir = options.data;
       if (options.app) config.appDir = options.app;
       if (options.adminToken) config.adminToken = options.adminToken;

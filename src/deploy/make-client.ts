@@ -1,4 +1,5 @@
 import { Make, MakeError } from '@makehq/sdk';
+import { networkError } from '../http/network';
 import { redact } from '../http/redact';
 
 /** One call to Make's app API, as the deploy plan lists it. */
@@ -37,7 +38,7 @@ export class MakeClient {
 
   constructor(
     private readonly apiKey: string,
-    apiUrl: string,
+    private readonly apiUrl: string,
     retryDelayMs = 5_000,
   ) {
     const match = /^https:\/\/([^/]+)\/api\/?$/.exec(apiUrl);
@@ -51,7 +52,8 @@ export class MakeClient {
       const headers = call.contentType ? { 'content-type': call.contentType } : undefined;
       return await this.make.fetch<T>(call.path, { method: call.method, body: call.body as never, headers });
     } catch (error) {
-      const status = error instanceof MakeError ? error.statusCode : undefined;
+      if (!(error instanceof MakeError)) throw new DeployError(redact(`${call.method} ${call.path}: ${networkError(error, this.apiUrl).message}`, [this.apiKey]));
+      const status = error.statusCode;
       const detail = error instanceof Error ? error.message : String(error);
       throw new DeployError(redact(explain(status, call, detail), [this.apiKey]));
     }

@@ -2,6 +2,7 @@ import { builtinFunctions, compileDirective, evaluateDirective, ImlContext } fro
 import { isRecord, isTruthy, toText } from '../iml/values';
 import type { Communication } from '../definition/types';
 import { ApiError } from './api-error';
+import { NetworkError, reach } from './network';
 import { redact } from './redact';
 
 /** One API call to make: the directive, what it inherits, the IML variables and the secrets to hide. */
@@ -61,10 +62,10 @@ export async function callApi(call: ApiCall): Promise<ApiResponse> {
 
   let response: Response;
   try {
-    response = await (call.fetch ?? fetch)(url, { method, headers, body, signal: AbortSignal.timeout(spec.timeout ?? DEFAULT_TIMEOUT_MS) });
+    response = await reach(url, { method, headers, body, signal: AbortSignal.timeout(spec.timeout ?? DEFAULT_TIMEOUT_MS) }, call.fetch);
   } catch (error) {
-    const cause = describeNetworkError(error);
-    throw new ApiError(redact(`Could not reach ${url.origin}${url.pathname}: ${cause}`, call.secrets), 'ConnectionError');
+    if (!(error instanceof NetworkError)) throw error;
+    throw new ApiError(redact(`${error.message} (${method} ${url.origin}${url.pathname})`, call.secrets), 'ConnectionError');
   }
   const text = await response.text();
   const answer: ApiResponse = { statusCode: response.status, headers: Object.fromEntries(response.headers.entries()), body: parseBody(text) };
@@ -105,10 +106,4 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer before the timeout';
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -6,6 +6,8 @@ import { storedEventType } from '../mapping/route';
 import type { Clock } from './clock';
 import type { EventIngester } from './events';
 import { createTrigger, createWebhook, replayDelivery, RequestError } from './resources';
+import { pageOf, readCursor, readLimit, wholeList } from './paging';
+import { EVENT_STATUSES } from './store/rows';
 import type { Store } from './store/store';
 import { bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
 
@@ -19,17 +21,6 @@ interface ApiDeps {
   /** Whether triggers may forward to loopback, private and other non-public addresses. */
   allowPrivateDestinations: boolean;
   onChange: () => void;
-}
-
-const PAGE = 100;
-
-function page<T extends { id: number | string }>(items: T[], limit: number) {
-  return { items, next: items.length === limit ? items[items.length - 1].id : null };
-}
-
-function limitOf(query: Record<string, unknown>): number {
-  const limit = Number(query.limit ?? PAGE);
-  return Number.isInteger(limit) && limit > 0 && limit <= 1000 ? limit : PAGE;
 }
 
 function sameToken(given: string, expected: string): boolean {
@@ -74,22 +65,23 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
   };
 
   // The modules a trigger can use, with their parameter definitions and first sample (for the inspector).
-  server.get('/api/modules', async () => ({
-    items: app.modules.map((module) => ({
-      name: module.name,
-      label: module.label,
-      description: module.description,
-      events: module.events,
-      parameters: module.parameters,
-      sample: module.samples[0]?.payload ?? null,
-    })),
-    next: null,
-  }));
+  server.get('/api/modules', async () =>
+    wholeList(
+      app.modules.map((module) => ({
+        name: module.name,
+        label: module.label,
+        description: module.description,
+        events: module.events,
+        parameters: module.parameters,
+        sample: module.samples[0]?.payload ?? null,
+      })),
+    ),
+  );
 
   server.get('/api/webhooks', async (request) => {
     const query = request.query as Record<string, string>;
-    const limit = limitOf(query);
-    return page(store.sql.webhooks.all(query.after ?? '', limit).map((row) => webhookView(row, deps.baseUrl())), limit);
+    const limit = readLimit(query);
+    return pageOf(store.sql.webhooks.all(query.after ?? '', limit + 1).map((row) => webhookView(row, deps.baseUrl())), limit, query.after);
   });
 
   server.post('/api/webhooks', async (request, reply) => {
@@ -119,7 +111,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
 
   server.get<{ Params: { id: string } }>('/api/webhooks/:id/triggers', async (request) => {
     webhookOr404(request.params.id);
-    return { items: store.sql.triggersOf.all(request.params.id).map(triggerView), next: null };
+    return wholeList(store.sql.triggersOf.all(request.params.id).map(triggerView));
   });
 
   server.post<{ Params: { id: string } }>('/api/webhooks/:id/triggers', async (request, reply) => {
@@ -135,16 +127,20 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
 
   server.get('/api/events', async (request) => {
     const query = request.query as Record<string, string>;
-    const limit = limitOf(query);
+    const limit = readLimit(query);
+    const before = readCursor(query, 'before');
+    if (query.status && !(EVENT_STATUSES as readonly string[]).includes(query.status)) {
+      throw new RequestError(400, `status must be one of ${EVENT_STATUSES.join(', ')}, not ${JSON.stringify(query.status)}`);
+    }
     const clauses = ['id < ?'];
-    const values: unknown[] = [query.before ? Number(query.before) : Number.MAX_SAFE_INTEGER];
+    const values: unknown[] = [before ?? Number.MAX_SAFE_INTEGER];
     for (const [parameter, column] of [['webhook', 'webhook_id'], ['status', 'status'], ['type', 'type']]) {
       if (!query[parameter]) continue;
       clauses.push(`${column} = ?`);
       values.push(query[parameter]);
     }
-    const rows = eventQuery(clauses).all(...values, limit) as Parameters<typeof eventSummaryView>[0][];
-    return page(rows.map(eventSummaryView), limit);
+    const rows = eventQuery(clauses).all(...values, limit + 1) as Parameters<typeof eventSummaryView>[0][];
+    return pageOf(rows.map(eventSummaryView), limit, before);
   });
 
   server.get<{ Params: { id: string } }>('/api/events/:id', async (request) => {
@@ -162,8 +158,9 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
   server.get<{ Params: { id: string } }>('/api/triggers/:id/bundles', async (request) => {
     if (!store.sql.triggerById.get(request.params.id)) throw new RequestError(404, `trigger ${request.params.id} not found`);
     const query = request.query as Record<string, string>;
-    const limit = limitOf(query);
-    return page(store.sql.bundlesOfTrigger.all(request.params.id, Number(query.after ?? 0), limit).map(bundleView), limit);
+    const limit = readLimit(query);
+    const after = readCursor(query, 'after') ?? 0;
+    return pageOf(store.sql.bundlesOfTrigger.all(request.params.id, after, limit + 1).map(bundleView), limit, after);
   });
 
   server.post<{ Params: { id: string } }>('/api/events/:id/replay', async (request, reply) => {

@@ -54,22 +54,37 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   logLevel: 'warn',
 };
 
+/** A setting that cannot be used as given; the message names it and says what it accepts. */
+export class ConfigError extends Error {}
+
+/** A whole number from `min` to `max` written in decimal, or a ConfigError naming `what`. */
+export function wholeNumber(text: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`${what} must be a whole number${max === Number.MAX_SAFE_INTEGER ? ` ≥ ${min}` : ` from ${min} to ${max}`}, not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
 /** Config from environment variables (PLUGNPAID_*), over the defaults; flags are applied over this. */
 export function configFromEnv(env: Record<string, string | undefined>): Partial<RuntimeConfig> {
   const config: Partial<RuntimeConfig> = {};
   if (env.PLUGNPAID_HOST) config.host = env.PLUGNPAID_HOST;
-  if (env.PLUGNPAID_PORT) config.port = Number(env.PLUGNPAID_PORT);
+  if (env.PLUGNPAID_PORT) config.port = wholeNumber(env.PLUGNPAID_PORT, 'PLUGNPAID_PORT', 0, 65535);
   if (env.PLUGNPAID_DATA) config.dataDir = env.PLUGNPAID_DATA;
   if (env.PLUGNPAID_ADMIN_TOKEN) config.adminToken = env.PLUGNPAID_ADMIN_TOKEN;
   if (env.PLUGNPAID_PUBLIC_URL) config.publicUrl = env.PLUGNPAID_PUBLIC_URL;
-  if (env.PLUGNPAID_BODY_LIMIT) config.bodyLimitBytes = Number(env.PLUGNPAID_BODY_LIMIT);
-  if (env.PLUGNPAID_DEDUPE_WINDOW_HOURS) config.dedupeWindowMs = Number(env.PLUGNPAID_DEDUPE_WINDOW_HOURS) * 3600 * 1000;
-  if (env.PLUGNPAID_RETRY_SCHEDULE_MS) config.retryScheduleMs = env.PLUGNPAID_RETRY_SCHEDULE_MS.split(',').map(Number);
-  if (env.PLUGNPAID_SYNC === 'NORMAL' || env.PLUGNPAID_SYNC === 'FULL') config.sync = env.PLUGNPAID_SYNC;
+  if (env.PLUGNPAID_BODY_LIMIT) config.bodyLimitBytes = wholeNumber(env.PLUGNPAID_BODY_LIMIT, 'PLUGNPAID_BODY_LIMIT', 1);
+  if (env.PLUGNPAID_DEDUPE_WINDOW_HOURS) config.dedupeWindowMs = wholeNumber(env.PLUGNPAID_DEDUPE_WINDOW_HOURS, 'PLUGNPAID_DEDUPE_WINDOW_HOURS', 0) * 3600 * 1000;
+  if (env.PLUGNPAID_RETRY_SCHEDULE_MS) config.retryScheduleMs = env.PLUGNPAID_RETRY_SCHEDULE_MS.split(',').map((part) => wholeNumber(part.trim(), 'each PLUGNPAID_RETRY_SCHEDULE_MS entry', 0));
+  if (env.PLUGNPAID_SYNC) {
+    if (env.PLUGNPAID_SYNC !== 'NORMAL' && env.PLUGNPAID_SYNC !== 'FULL') throw new ConfigError(`PLUGNPAID_SYNC must be FULL or NORMAL, not ${JSON.stringify(env.PLUGNPAID_SYNC)}`);
+    config.sync = env.PLUGNPAID_SYNC;
+  }
   if (env.PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS) config.allowPrivateDestinations = /^(1|true|yes)$/i.test(env.PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS);
-  if (env.PLUGNPAID_DELIVERY_CONCURRENCY) config.deliveryConcurrency = Number(env.PLUGNPAID_DELIVERY_CONCURRENCY);
-  if (env.PLUGNPAID_MAX_EVENT_BUNDLES) config.maxEventBundles = Number(env.PLUGNPAID_MAX_EVENT_BUNDLES);
-  if (env.PLUGNPAID_MAX_EVENT_BYTES) config.maxEventBundleBytes = Number(env.PLUGNPAID_MAX_EVENT_BYTES);
+  if (env.PLUGNPAID_DELIVERY_CONCURRENCY) config.deliveryConcurrency = wholeNumber(env.PLUGNPAID_DELIVERY_CONCURRENCY, 'PLUGNPAID_DELIVERY_CONCURRENCY', 1);
+  if (env.PLUGNPAID_MAX_EVENT_BUNDLES) config.maxEventBundles = wholeNumber(env.PLUGNPAID_MAX_EVENT_BUNDLES, 'PLUGNPAID_MAX_EVENT_BUNDLES', 1);
+  if (env.PLUGNPAID_MAX_EVENT_BYTES) config.maxEventBundleBytes = wholeNumber(env.PLUGNPAID_MAX_EVENT_BYTES, 'PLUGNPAID_MAX_EVENT_BYTES', 1);
   if (env.PLUGNPAID_LOG_LEVEL) config.logLevel = env.PLUGNPAID_LOG_LEVEL;
   if (env.PLUGNPAID_API_TOKEN) config.apiToken = env.PLUGNPAID_API_TOKEN;
   if (env.PLUGNPAID_API_BASE) config.apiBase = env.PLUGNPAID_API_BASE;
@@ -83,8 +98,8 @@ export function webhookParametersFrom(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new Error('PLUGNPAID_WEBHOOK_PARAMETERS must be a JSON object, e.g. {"webhookKey":"…"}');
+    throw new ConfigError('PLUGNPAID_WEBHOOK_PARAMETERS must be a JSON object, e.g. {"webhookKey":"…"}');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('PLUGNPAID_WEBHOOK_PARAMETERS must be a JSON object, e.g. {"webhookKey":"…"}');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError('PLUGNPAID_WEBHOOK_PARAMETERS must be a JSON object, e.g. {"webhookKey":"…"}');
   return value as Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { parameterProblems } from '../definition/parameter-check';
 import type { AppDefinition } from '../definition/types';
 import { isRecord } from '../iml/values';
 import type { Clock } from './clock';
@@ -58,15 +59,8 @@ export function createTrigger(
   const module = app.modules.find((candidate) => candidate.name === input.module);
   if (!module) throw new RequestError(400, `module must be one of: ${app.modules.map((m) => m.name).join(', ')}`);
   const parameters = input.parameters ?? {};
-  if (!isRecord(parameters)) throw new RequestError(400, 'parameters must be an object');
-  for (const [name, value] of Object.entries(parameters)) {
-    const definition = module.parameters.find((parameter) => parameter.name === name);
-    if (!definition) throw new RequestError(400, `${module.name} has no parameter '${name}' (it has: ${module.parameters.map((p) => p.name).join(', ') || 'none'})`);
-    if (definition.type === 'boolean' && typeof value !== 'boolean') throw new RequestError(400, `parameter '${name}' must be true or false`);
-    if (definition.multiple && !(Array.isArray(value) && value.every((entry) => typeof entry === 'string'))) {
-      throw new RequestError(400, `parameter '${name}' must be a list of texts`);
-    }
-  }
+  const problems = parameterProblems(module.name, module.parameters, parameters);
+  if (problems.length > 0) throw new RequestError(400, problems.join('; '));
   let url: string | null = null;
   if (input.destination !== undefined && input.destination !== null) {
     const destination = input.destination as { url?: unknown };

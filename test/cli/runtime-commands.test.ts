@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
 import { cli } from '../helpers/cli';
+import { closedPort } from '../helpers/network';
 import { Receiver, TestRuntime } from '../helpers/runtime';
 import { join } from 'node:path';
 
@@ -57,9 +58,11 @@ describe('plugnpaid-connector runtime commands', () => {
     const wrong = await cli(['webhooks', 'list', '--url', runtime.url, '--admin-token', 'nope']);
     expect(wrong.code).to.equal(1);
     expect(wrong.stderr).to.contain('HTTP 401');
-    const down = await cli(['events', '--url', 'http://127.0.0.1:9', '--admin-token', 'x']);
+    const port = await closedPort();
+    const down = await cli(['events', '--url', `http://127.0.0.1:${port}`, '--admin-token', 'x']);
     expect(down.code).to.equal(1);
-    expect(down.stderr).to.contain('cannot reach the runtime');
+    expect(down.stderr).to.contain(`cannot reach 127.0.0.1:${port}: nothing accepts connections on port ${port} (ECONNREFUSED)`);
+    expect(down.stderr).to.contain('npm start');
   });
 
   it('refuses an unknown replay kind and an unknown send source', async () => {

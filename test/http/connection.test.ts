@@ -60,7 +60,9 @@ describe('the Plug&Paid connection', () => {
       api().get('/v1/products/list').replyWithError({ code: 'ECONNRESET', message: `socket hang up ${TOKEN}` });
       const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
       expect(error.type).to.equal('ConnectionError');
-      expect(error.message).to.contain('Could not reach https://api.plugnpaid.com/v1/products/list');
+      expect(error.message).to.contain('cannot reach api.plugnpaid.com: the connection was closed before an answer (ECONNRESET)');
+      expect(error.message).to.contain('(GET https://api.plugnpaid.com/v1/products/list)');
+      expect(error.message).not.to.contain(TOKEN);
     });
   });
 

@@ -215,7 +215,7 @@ describe('the runtime: receiving Plug&Paid events', () => {
       expect((await runtime.api('POST', `/api/webhooks/${hook.id}/triggers`, { module: 'watch-nothing' })).status).to.equal(400);
       const answer = await runtime.api('POST', `/api/webhooks/${hook.id}/triggers`, { module: 'watch-one-time-sale', parameters: { colour: 'red' } });
       expect(answer).to.deep.include({ status: 400 });
-      expect(answer.body.error).to.contain("no parameter 'colour'");
+      expect(answer.body.error).to.contain("unknown parameter 'colour' for watch-one-time-sale");
     });
 
     it('deletes a trigger and a webhook', async () => {

@@ -18,8 +18,9 @@ export interface TriggerRow {
   created_at: number;
 }
 
-/** `retrying`: a module could not fetch its object from the API yet; the event waits for `retry_at`. */
-export type EventStatus = 'pending' | 'retrying' | 'processed' | 'unrouted' | 'failed';
+/** Every event status; `retrying`: a module could not fetch its object from the API yet; the event waits for `retry_at`. */
+export const EVENT_STATUSES = ['pending', 'retrying', 'processed', 'unrouted', 'failed'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 export interface EventRow {
   id: number;

@@ -1,0 +1,44 @@
+import { RequestError } from './resources';
+
+/** The page size when the caller gives none, and the largest it may ask for. */
+export const PAGE = 100;
+const MAX_PAGE = 1000;
+
+/** A page of a list: `next` is where to continue from (always set once a position exists), `hasMore` says whether to go on now. */
+export interface Page<T> {
+  items: T[];
+  next: number | string | null;
+  hasMore: boolean;
+}
+
+/** `?limit=`: a whole number from 1 to 1000, or the default; anything else is refused rather than ignored. */
+export function readLimit(query: Record<string, unknown>): number {
+  if (query.limit === undefined) return PAGE;
+  const limit = Number(query.limit);
+  if (!/^\d+$/.test(String(query.limit)) || limit < 1 || limit > MAX_PAGE) throw new RequestError(400, `limit must be a whole number from 1 to ${MAX_PAGE}, not ${JSON.stringify(query.limit)}`);
+  return limit;
+}
+
+/** A numeric cursor (`after`, `before`): a whole number ≥ 0 from a previous page's `next`, or undefined when absent. */
+export function readCursor(query: Record<string, unknown>, name: string): number | undefined {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(String(value))) {
+    throw new RequestError(400, `${name} must be a cursor: the "next" of a previous page (a whole number ≥ 0), not ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+/**
+ * Cuts `rows` (read with `limit + 1`, so one more row tells whether there is more) to a page. `next` is the id
+ * of the last item returned, or the given cursor when nothing is new, so a caught-up poller keeps its place.
+ */
+export function pageOf<T extends { id: number | string }>(rows: T[], limit: number, given: number | string | undefined): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, next: items.length > 0 ? items[items.length - 1].id : (given ?? null), hasMore: rows.length > limit };
+}
+
+/** A list that is always returned whole (modules, a webhook's triggers), in the same shape as a page. */
+export function wholeList<T>(items: T[]): Page<T> {
+  return { items, next: null, hasMore: false };
+}
