@@ -6,10 +6,19 @@ export const PRODUCT_FILTER = 'productFilter';
 /** Shared parameter that splits an order into one bundle per order line. */
 export const BUNDLE_PER_ORDER_LINE = 'bundlePerOrderLine';
 
-/** The order lines of a module.json: an IML string (lines keyed by `id`) or `{ items, productId }`. */
+/** The order lines of a module.json: an IML string (lines keyed by `id`) or `{ items, productId, single? }`. */
 export function orderLinesOf(raw: string | OrderLines | undefined): OrderLines | undefined {
   if (raw === undefined) return undefined;
   return typeof raw === 'string' ? { items: raw, productId: 'id' } : raw;
+}
+
+/**
+ * "No product chosen", whatever Make passes for an untouched multi-select (absent, null, an empty text or an
+ * empty array: its form is not documented). `!` covers the first three, `length` of an array the last; either
+ * makes the whole condition true, so an empty filter never drops an event.
+ */
+function nothingChosen(chosen: string): string {
+  return `!${chosen} || length(${chosen}) == 0`;
 }
 
 /**
@@ -25,18 +34,18 @@ export function orderLineMapping(
   const lines = templateExpression(orderLines.items);
   const key = orderLines.productId;
   const filter = referenced.includes(PRODUCT_FILTER) ? shared[PRODUCT_FILTER] : undefined;
-  const perLine = referenced.includes(BUNDLE_PER_ORDER_LINE) ? shared[BUNDLE_PER_ORDER_LINE] : undefined;
+  const perLine = referenced.includes(BUNDLE_PER_ORDER_LINE) && !orderLines.single ? shared[BUNDLE_PER_ORDER_LINE] : undefined;
   const result: Pick<BundleMapping, 'condition' | 'iterate'> = {};
-  if (filter) {
-    const chosen = `parameters.${filter.name}`;
-    result.condition = `{{length(${chosen}) == 0 || length(map(${lines}, '${key}', '${key}', join(${chosen}, ','))) > 0}}`;
+  const chosen = filter ? `parameters.${filter.name}` : undefined;
+  if (chosen) {
+    const matches = orderLines.single
+      ? `contains(${chosen}, toString(${/^[\w.]+$/.test(lines) ? lines : `(${lines})`}.${key}))`
+      : `length(map(${lines}, '${key}', '${key}', join(${chosen}, ','))) > 0`;
+    result.condition = `{{${nothingChosen(chosen)} || ${matches}}}`;
   }
   if (perLine) {
     result.iterate = { container: `{{${lines}}}`, enabledBy: perLine.name };
-    if (filter) {
-      const chosen = `parameters.${filter.name}`;
-      result.iterate.condition = `{{length(${chosen}) == 0 || contains(${chosen}, toString(item.${key}))}}`;
-    }
+    if (chosen) result.iterate.condition = `{{${nothingChosen(chosen)} || contains(${chosen}, toString(item.${key}))}}`;
   }
   return result;
 }

@@ -1,7 +1,7 @@
-import { compileDirective, directiveFunctionCalls, isBuiltinFunction } from '../iml';
+import { compileDirective, directiveFunctionCalls, directiveSignatureProblems, isBuiltinFunction } from '../iml';
 import type { Problem } from './problems';
 
-/** Problems with the IML templates inside a directive: syntax errors and calls to unknown functions. */
+/** Problems with the IML templates inside a directive: syntax errors, unknown functions, and calls, keywords or variables Make does not document. */
 export function templateProblems(directive: unknown, file: string, pointer: string, module?: string): Problem[] {
   const syntax: Array<{ pointer: string; message: string }> = [];
   const compiled = compileDirective(directive, pointer, syntax);
@@ -16,5 +16,6 @@ export function templateProblems(directive: unknown, file: string, pointer: stri
       });
     }
   }
+  for (const problem of directiveSignatureProblems(compiled, pointer)) problems.push({ file, pointer: problem.pointer, module, message: problem.message });
   return problems;
 }

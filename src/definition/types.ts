@@ -132,6 +132,8 @@ export interface Sample {
 export interface OrderLines {
   items: string;
   productId: string;
+  /** True when `items` is the one line itself (a subscription's product), not an array of lines. */
+  single?: boolean;
 }
 
 export interface ModuleDefinition {

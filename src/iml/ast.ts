@@ -1,6 +1,6 @@
 /** Nodes of a parsed IML expression (the part between `{{` and `}}`). */
 export type ImlNode =
-  | { kind: 'literal'; value: unknown }
+  | { kind: 'literal'; value: unknown; /** Set when the literal was written as a keyword (true, false, …). */ keyword?: string }
   | { kind: 'variable'; name: string }
   | { kind: 'member'; object: ImlNode; property: string }
   | { kind: 'index'; object: ImlNode; index: ImlNode }
@@ -26,29 +26,44 @@ export class ImlSyntaxError extends Error {
   }
 }
 
-/** Every function name a node calls, in order of appearance. */
-export function calledFunctions(node: ImlNode, into: string[] = []): string[] {
+/** Visits a node and every node inside it, depth first, in order of appearance. */
+export function visitNodes(node: ImlNode, visit: (node: ImlNode) => void): void {
+  visit(node);
   switch (node.kind) {
     case 'call':
-      into.push(node.name);
-      node.args.forEach((arg) => calledFunctions(arg, into));
+      node.args.forEach((arg) => visitNodes(arg, visit));
       break;
     case 'member':
-      calledFunctions(node.object, into);
+      visitNodes(node.object, visit);
       break;
     case 'index':
-      calledFunctions(node.object, into);
-      calledFunctions(node.index, into);
+      visitNodes(node.object, visit);
+      visitNodes(node.index, visit);
       break;
     case 'unary':
-      calledFunctions(node.operand, into);
+      visitNodes(node.operand, visit);
       break;
     case 'binary':
-      calledFunctions(node.left, into);
-      calledFunctions(node.right, into);
+      visitNodes(node.left, visit);
+      visitNodes(node.right, visit);
       break;
     default:
       break;
   }
+}
+
+/** Every function name a node calls, in order of appearance. */
+export function calledFunctions(node: ImlNode, into: string[] = []): string[] {
+  visitNodes(node, (inner) => {
+    if (inner.kind === 'call') into.push(inner.name);
+  });
+  return into;
+}
+
+/** Every variable a node reads (the root of each path: `body` in `body.data.id`), in order of appearance. */
+export function readVariables(node: ImlNode, into: string[] = []): string[] {
+  visitNodes(node, (inner) => {
+    if (inner.kind === 'variable') into.push(inner.name);
+  });
   return into;
 }

@@ -1,6 +1,7 @@
 import type { CompiledTemplate, ImlNode } from './ast';
-import { CompiledExpression, describeArity, ImlContext, ImlEvaluationError, ImlFunction } from './evaluate';
+import { CompiledExpression, describeArity, ImlContext, ImlEvaluationError, ImlFunction } from './context';
 import { applyBinary } from './operators';
+import { documentedSignature, signatureOf } from './signatures';
 import { isTruthy, readKey, toText } from './values';
 
 type CallSite = (context: ImlContext, args: unknown[]) => unknown;
@@ -29,12 +30,24 @@ function callSite(name: string, argc: number): CallSite {
     if (context.functions !== table) {
       const found = Object.prototype.hasOwnProperty.call(context.functions, name) ? context.functions[name] : undefined;
       if (!found) throw new ImlEvaluationError(`unknown IML function '${name}'`);
-      if (argc < found.minArgs || argc > found.maxArgs) throw new ImlEvaluationError(`${name}() takes ${describeArity(found)}, got ${argc}`);
+      if (argc < found.minArgs || argc > found.maxArgs) throw new ImlEvaluationError(arityMessage(name, found, argc));
       table = context.functions;
       fn = found;
     }
-    return fn!.call(args, context);
+    try {
+      return fn!.call(args, context);
+    } catch (error) {
+      // A function's own JavaScript error must not escape as a TypeError: it becomes an IML error naming the function.
+      if (error instanceof ImlEvaluationError) throw error;
+      throw new ImlEvaluationError(`${name}() failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
+}
+
+function arityMessage(name: string, found: ImlFunction, argc: number): string {
+  const signature = signatureOf(name);
+  const documented = signature ? ` (Make documents ${documentedSignature(name, signature)})` : '';
+  return `${name}() takes ${describeArity(found)}${documented}, got ${argc}`;
 }
 
 // Reading a key of a value: plain objects inline (each site keeps its own inline cache), anything else via readKey.

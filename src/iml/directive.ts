@@ -1,6 +1,6 @@
-import { CompiledTemplate, ImlSyntaxError, calledFunctions } from './ast';
+import { CompiledTemplate, ImlNode, ImlSyntaxError, calledFunctions } from './ast';
 import { generateTemplate } from './codegen';
-import type { ImlContext } from './evaluate';
+import type { ImlContext } from './context';
 import { compileTemplate } from './parser';
 import { isRecord } from './values';
 
@@ -86,18 +86,28 @@ export function evaluateDirective(directive: CompiledDirective, context: ImlCont
   return directive.run(context, leaf);
 }
 
-/** Every function called anywhere in a directive, with the pointer of the template that calls it. */
-export function directiveFunctionCalls(directive: CompiledDirective, pointer = ''): Array<{ name: string; pointer: string }> {
+/** Every template in a directive, with the JSON pointer of its string. */
+export function directiveTemplates(directive: CompiledDirective, pointer = ''): Array<{ template: CompiledTemplate; pointer: string }> {
   switch (directive.kind) {
     case 'template':
-      return directive.template.parts.flatMap((part) =>
-        typeof part === 'string' ? [] : calledFunctions(part).map((name) => ({ name, pointer })),
-      );
+      return [{ template: directive.template, pointer }];
     case 'array':
-      return directive.items.flatMap((item, index) => directiveFunctionCalls(item, `${pointer}/${index}`));
+      return directive.items.flatMap((item, index) => directiveTemplates(item, `${pointer}/${index}`));
     case 'object':
-      return directive.entries.flatMap(([key, item]) => directiveFunctionCalls(item, `${pointer}/${escapePointer(key)}`));
+      return directive.entries.flatMap(([key, item]) => directiveTemplates(item, `${pointer}/${escapePointer(key)}`));
     default:
       return [];
   }
+}
+
+/** The expressions of a template (its `{{…}}` parts). */
+export function templateExpressions(template: CompiledTemplate): ImlNode[] {
+  return template.parts.filter((part): part is ImlNode => typeof part !== 'string');
+}
+
+/** Every function called anywhere in a directive, with the pointer of the template that calls it. */
+export function directiveFunctionCalls(directive: CompiledDirective, pointer = ''): Array<{ name: string; pointer: string }> {
+  return directiveTemplates(directive, pointer).flatMap((found) =>
+    templateExpressions(found.template).flatMap((node) => calledFunctions(node).map((name) => ({ name, pointer: found.pointer }))),
+  );
 }

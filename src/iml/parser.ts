@@ -100,7 +100,7 @@ class Parser {
       case 'identifier': {
         const name = String(token.value);
         if (this.peek().text === '(') return { kind: 'call', name, args: this.parseArguments() };
-        if (name in KEYWORDS) return { kind: 'literal', value: KEYWORDS[name]() };
+        if (Object.hasOwn(KEYWORDS, name)) return { kind: 'literal', value: KEYWORDS[name](), keyword: name };
         return { kind: 'variable', name };
       }
       case 'punctuation':

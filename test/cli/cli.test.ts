@@ -140,7 +140,7 @@ describe('plugnpaid-connector docs', () => {
       const text = readFileSync(out, 'utf8');
       expect(text).to.contain('## Watch Order Tracking Number');
       expect(text).to.contain('Settings > Webhooks');
-      expect(text).to.contain('`order.amountTotal` | number | Total amount | `{{parseNumber(body.data.order.amount_total)}}` |');
+      expect(text).to.contain("`order.amountTotal` | number | Total amount | `{{parseNumber(body.data.order.amount_total, '.')}}` |");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,18 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem, Problem } from '../../src/definition/problems';
 import { validateApp } from '../../src/definition/validate';
-import { AppCopy } from '../helpers/app-copy';
-
-/** Breaks one thing in a copy of the app and returns what validation says. */
-function problemsAfter(change: (app: AppCopy) => void): Problem[] {
-  const copy = new AppCopy();
-  try {
-    change(copy);
-    return validateApp(copy.dir).problems;
-  } finally {
-    copy.remove();
-  }
-}
+import { problemsAfter } from '../helpers/app-copy';
 
 function expectProblem(problems: Problem[], expected: { file: string; module?: string; pointer?: string; message: RegExp }): void {
   const found = problems.find(

@@ -2,6 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
+import type { Problem } from '../../src/definition/problems';
+import { validateApp } from '../../src/definition/validate';
 
 /** A throw-away copy of the shipped app, to break one thing in and validate. */
 export class AppCopy {
@@ -32,5 +34,16 @@ export class AppCopy {
 
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Breaks one thing in a copy of the app and returns what validation says. */
+export function problemsAfter(change: (app: AppCopy) => void): Problem[] {
+  const copy = new AppCopy();
+  try {
+    change(copy);
+    return validateApp(copy.dir).problems;
+  } finally {
+    copy.remove();
   }
 }

@@ -105,12 +105,12 @@ describe('IML built-in functions', () => {
   ]);
 
   table('parseNumber', [
-    ["{{parseNumber('1,234.50')}}", 1234.5],
+    ["{{parseNumber('1,234.50', '.')}}", 1234.5],
     ["{{parseNumber('1.234,50', ',')}}", 1234.5],
-    ["{{parseNumber('12')}}", 12],
-    ['{{parseNumber(3.25)}}', 3.25],
-    ["{{parseNumber('twelve')}}", undefined],
-    ['{{parseNumber(body.missing)}}', undefined],
+    ["{{parseNumber('12', '.')}}", 12],
+    ["{{parseNumber(3.25, '.')}}", 3.25],
+    ["{{parseNumber('twelve', '.')}}", undefined],
+    ["{{parseNumber(body.missing, '.')}}", undefined],
   ]);
 
   table('contains', [
@@ -127,18 +127,15 @@ describe('IML built-in functions', () => {
   ]);
 
   describe('parseDate and formatDate', () => {
-    it('parses ISO 8601 without a format', () => {
-      expect((run("{{parseDate('2024-03-05T10:20:30Z')}}") as Date).toISOString()).to.equal('2024-03-05T10:20:30.000Z');
-      expect((run("{{parseDate('2024-03-05T10:20:30+02:00')}}") as Date).toISOString()).to.equal('2024-03-05T08:20:30.000Z');
+    it('parses ISO 8601 with an offset, as Plug&Paid sends it, into Make\'s canonical form', () => {
+      expect((run("{{parseDate('2024-03-05T10:20:30Z', 'YYYY-MM-DDTHH:mm:ssZ')}}") as Date).toISOString()).to.equal('2024-03-05T10:20:30.000Z');
+      expect((run("{{parseDate('2024-03-05T10:20:30+02:00', 'YYYY-MM-DDTHH:mm:ssZ')}}") as Date).toISOString()).to.equal('2024-03-05T08:20:30.000Z');
+      expect((run("{{parseDate('2024-03-05T10:20:30+0200', 'YYYY-MM-DDTHH:mm:ssZZ')}}") as Date).toISOString()).to.equal('2024-03-05T08:20:30.000Z');
     });
 
     it('reads a date without an offset in the given zone', () => {
-      expect((run("{{parseDate('2024-03-05 10:00', 'YYYY-MM-DD HH:mm', 'Europe/Amsterdam')}}") as Date).toISOString()).to.equal(
-        '2024-03-05T09:00:00.000Z',
-      );
-      expect((run("{{parseDate('2024-07-01T00:00:00')}}", {}, 'Europe/Amsterdam') as Date).toISOString()).to.equal(
-        '2024-06-30T22:00:00.000Z',
-      );
+      expect((run("{{parseDate('2024-03-05 10:00', 'YYYY-MM-DD HH:mm', 'Europe/Amsterdam')}}") as Date).toISOString()).to.equal('2024-03-05T09:00:00.000Z');
+      expect((run("{{parseDate('2024-07-01T00:00:00', 'YYYY-MM-DDTHH:mm:ss')}}", {}, 'Europe/Amsterdam') as Date).toISOString()).to.equal('2024-06-30T22:00:00.000Z');
     });
 
     it('parses unix seconds with X and milliseconds with x', () => {
@@ -151,16 +148,14 @@ describe('IML built-in functions', () => {
     });
 
     it('gives no date for text that does not match', () => {
-      expect(run("{{parseDate('not a date')}}")).to.equal(undefined);
+      expect(run("{{parseDate('not a date', 'YYYY-MM-DD')}}")).to.equal(undefined);
       expect(run("{{parseDate('31/31/2024', 'DD/MM/YYYY')}}")).to.equal(undefined);
       expect(run("{{parseDate('abc', 'X')}}")).to.equal(undefined);
-      expect(run('{{parseDate(body.missing)}}')).to.equal(undefined);
+      expect(run("{{parseDate(body.missing, 'YYYY')}}")).to.equal(undefined);
     });
 
     it('formats a date in a zone', () => {
-      expect(run("{{formatDate(parseDate('2024-03-05T23:30:00Z'), 'YYYY-MM-DD HH:mm', 'Europe/Amsterdam')}}")).to.equal(
-        '2024-03-06 00:30',
-      );
+      expect(run("{{formatDate(parseDate('2024-03-05T23:30:00Z', 'YYYY-MM-DDTHH:mm:ssZ'), 'YYYY-MM-DD HH:mm', 'Europe/Amsterdam')}}")).to.equal('2024-03-06 00:30');
       expect(run("{{formatDate('2024-03-05T10:00:00Z', 'DD.MM.YYYY')}}")).to.equal('05.03.2024');
       expect(run("{{formatDate(parseDate('1700000000', 'X'), 'X')}}")).to.equal('1700000000');
       expect(run("{{formatDate(body.missing, 'YYYY')}}")).to.equal(undefined);
@@ -177,7 +172,8 @@ describe('IML built-in functions', () => {
     });
 
     it('rejects a wrong number of arguments', () => {
-      expect(() => run('{{if(1, 2)}}')).to.throw(ImlEvaluationError, 'if() takes 3 arguments, got 2');
+      expect(() => run('{{if(1, 2)}}')).to.throw(ImlEvaluationError, 'if() takes 3 arguments (Make documents if(expression, value1, value2)), got 2');
+      expect(() => run("{{parseDate('2024-01-01')}}")).to.throw(ImlEvaluationError, 'Make documents parseDate(text, format, [timezone])');
       expect(() => run("{{map(body, 'a', 'b', 'c', 'd')}}")).to.throw(ImlEvaluationError, '2 to 4 arguments');
     });
   });

@@ -106,8 +106,8 @@ describe('IML operators', () => {
   }
 
   it('compares dates by instant', () => {
-    expect(run("{{parseDate('2024-01-01T00:00:00Z') == parseDate('2024-01-01T01:00:00+01:00')}}")).to.equal(true);
-    expect(run("{{parseDate('2024-01-01') < parseDate('2024-01-02')}}")).to.equal(true);
+    expect(run("{{parseDate('2024-01-01T00:00:00Z', 'YYYY-MM-DDTHH:mm:ssZ') == parseDate('2024-01-01T01:00:00+01:00', 'YYYY-MM-DDTHH:mm:ssZ')}}")).to.equal(true);
+    expect(run("{{parseDate('2024-01-01', 'YYYY-MM-DD') < parseDate('2024-01-02', 'YYYY-MM-DD')}}")).to.equal(true);
   });
 });
 

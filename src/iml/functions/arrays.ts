@@ -9,7 +9,7 @@ function filterSet(values: unknown): Set<string> {
 
 /** Array functions: projection, ends, joining, collections and appending. */
 export const arrayFunctions = {
-  map: define(2, 4, ([array, key, filterKey, filterValues]) => {
+  map: define(([array, key, filterKey, filterValues]) => {
     if (!Array.isArray(array) || typeof key !== 'string') return undefined;
     const filtering = typeof filterKey === 'string' && filterKey !== '';
     const allowed = filtering ? filterSet(filterValues) : undefined;
@@ -18,13 +18,13 @@ export const arrayFunctions = {
       .map((item) => readPath(item, key))
       .filter((value) => value !== undefined);
   }),
-  first: define(1, 1, ([array]) => (Array.isArray(array) ? array[0] : undefined)),
-  last: define(1, 1, ([array]) => (Array.isArray(array) ? array[array.length - 1] : undefined)),
-  join: define(1, 2, ([array, separator]) => {
+  first: define(([array]) => (Array.isArray(array) ? array[0] : undefined)),
+  last: define(([array]) => (Array.isArray(array) ? array[array.length - 1] : undefined)),
+  join: define(([array, separator]) => {
     if (!Array.isArray(array)) return undefined;
     return array.filter((value) => !isEmpty(value)).map(toText).join(separator === undefined ? ',' : toText(separator));
   }),
-  toCollection: define(3, 3, ([array, keyField, valueField]) => {
+  toCollection: define(([array, keyField, valueField]) => {
     if (!Array.isArray(array) || typeof keyField !== 'string' || typeof valueField !== 'string') return undefined;
     const collection: Record<string, unknown> = {};
     for (const item of array) {
@@ -33,5 +33,5 @@ export const arrayFunctions = {
     }
     return collection;
   }),
-  add: define(1, Infinity, ([array, ...values]) => (Array.isArray(array) ? [...array, ...values] : undefined)),
+  add: define(([array, ...values]) => (Array.isArray(array) ? [...array, ...values] : undefined)),
 };

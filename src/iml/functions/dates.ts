@@ -1,20 +1,15 @@
 import dayjs from 'dayjs';
-import advancedFormat from 'dayjs/plugin/advancedFormat';
-import customParseFormat from 'dayjs/plugin/customParseFormat';
-import timezone from 'dayjs/plugin/timezone';
-import utc from 'dayjs/plugin/utc';
 import { isValidDate } from '../values';
+import { parseInZone } from './date-parse';
+import { formatInZone } from './date-tokens';
 import { define } from './define';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
-dayjs.extend(customParseFormat);
-dayjs.extend(advancedFormat);
 
 function validOrUndefined(date: Date): Date | undefined {
   return isValidDate(date) ? date : undefined;
 }
 
+// Make: "Only the values listed in the TZ database name column are recognized … Any other value will be
+// ignored and the Organization's timezone … used instead" (help.make.com/date-and-time-functions).
 function knownZone(zone: unknown, fallback: string): string {
   if (typeof zone !== 'string' || zone === '') return fallback;
   try {
@@ -25,35 +20,34 @@ function knownZone(zone: unknown, fallback: string): string {
   }
 }
 
-/** Make's parseDate: text in a moment-style format (ISO 8601 when none), `X` unix seconds, `x` milliseconds. */
-export function parseDateValue(value: unknown, format?: unknown, zone = 'UTC'): Date | undefined {
-  if (value instanceof Date) return validOrUndefined(value);
-  if (format === 'X' || format === 'x') {
-    const count = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-    return Number.isFinite(count) ? validOrUndefined(new Date(format === 'X' ? count * 1000 : count)) : undefined;
-  }
-  if (typeof value === 'number') return validOrUndefined(new Date(value));
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  if (typeof format !== 'string' || format === '') {
-    // Without a format only ISO 8601 is accepted; a date without an offset is read in the zone.
-    if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(value.trim())) return undefined;
-    const text = value.trim();
-    const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
-    return validOrUndefined(hasOffset ? new Date(text) : dayjs.tz(text, zone).toDate());
-  }
-  const parsed = dayjs.tz(value, format, zone);
-  return parsed.isValid() && dayjs(value, format, true).isValid() ? validOrUndefined(parsed.toDate()) : undefined;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+// Text where a date is expected is read as ISO 8601 (help.make.com/type-coercion); without an offset, in the zone.
+function isoDate(text: string, zone: string): Date | undefined {
+  if (!ISO_8601.test(text)) return undefined;
+  const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
+  return validOrUndefined(hasOffset ? new Date(text) : dayjs.tz(text, zone).toDate());
 }
 
-/** Make's formatDate: a date (or ISO text, or epoch milliseconds) in a moment-style format and zone. */
+/** Make's parseDate: text in a format of moment's parsing tokens (`X` unix seconds, `x` milliseconds), read in `zone` unless it has an offset. */
+export function parseDateValue(value: unknown, format: unknown, zone = 'UTC'): Date | undefined {
+  if (value instanceof Date) return validOrUndefined(value);
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : undefined;
+  if (text === undefined || text === '') return undefined;
+  if (typeof format !== 'string' || format === '') return isoDate(text, zone);
+  return parseInZone(text, format, zone);
+}
+
+/** Make's formatDate: a date (or ISO 8601 text, or epoch milliseconds) in a format of moment's formatting tokens and a zone. */
 export function formatDateValue(value: unknown, format: unknown, zone = 'UTC'): string | undefined {
-  const date = typeof value === 'string' ? parseDateValue(value, undefined, zone) : parseDateValue(value);
-  if (!date || typeof format !== 'string') return undefined;
-  return dayjs(date).tz(zone).format(format);
+  if (typeof format !== 'string') return undefined;
+  const date =
+    value instanceof Date ? validOrUndefined(value) : typeof value === 'string' ? isoDate(value.trim(), zone) : typeof value === 'number' ? validOrUndefined(new Date(value)) : undefined;
+  return date ? formatInZone(date, format, zone) : undefined;
 }
 
 /** Date functions. */
 export const dateFunctions = {
-  parseDate: define(1, 3, ([value, format, zone], context) => parseDateValue(value, format, knownZone(zone, context.timezone))),
-  formatDate: define(2, 3, ([value, format, zone], context) => formatDateValue(value, format, knownZone(zone, context.timezone))),
+  parseDate: define(([value, format, zone], context) => parseDateValue(value, format, knownZone(zone, context.timezone))),
+  formatDate: define(([value, format, zone], context) => formatDateValue(value, format, knownZone(zone, context.timezone))),
 };

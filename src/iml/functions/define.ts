@@ -1,6 +1,9 @@
-import type { ImlContext, ImlFunction } from '../evaluate';
+import type { ImlContext } from '../context';
 
-/** Declares an IML function with its argument count; `call` receives evaluated arguments. */
-export function define(minArgs: number, maxArgs: number, call: (args: unknown[], context: ImlContext) => unknown): ImlFunction {
-  return { minArgs, maxArgs, call };
+/** The body of a built-in function: evaluated arguments in, a value (or undefined) out. */
+export type FunctionBody = (args: unknown[], context: ImlContext) => unknown;
+
+/** Declares a built-in's body; its argument count comes from the signature table (signatures.ts). */
+export function define(call: FunctionBody): FunctionBody {
+  return call;
 }

@@ -13,5 +13,5 @@ export function parseLocalizedNumber(value: unknown, decimalSeparator: unknown =
 
 /** Number functions. */
 export const numberFunctions = {
-  parseNumber: define(1, 2, ([value, decimalSeparator]) => parseLocalizedNumber(value, decimalSeparator ?? '.')),
+  parseNumber: define(([value, decimalSeparator]) => parseLocalizedNumber(value, decimalSeparator ?? '.')),
 };

@@ -9,10 +9,10 @@ function asText(value: unknown): string | undefined {
 
 /** Text functions: case, whitespace and splitting. */
 export const textFunctions = {
-  lower: define(1, 1, ([value]) => asText(value)?.toLowerCase()),
-  upper: define(1, 1, ([value]) => asText(value)?.toUpperCase()),
-  trim: define(1, 1, ([value]) => asText(value)?.trim()),
-  split: define(2, 2, ([value, separator]) => {
+  lower: define(([value]) => asText(value)?.toLowerCase()),
+  upper: define(([value]) => asText(value)?.toUpperCase()),
+  trim: define(([value]) => asText(value)?.trim()),
+  split: define(([value, separator]) => {
     const text = asText(value);
     if (text === undefined) return undefined;
     return text.split(typeof separator === 'string' ? separator : String(separator ?? ''));

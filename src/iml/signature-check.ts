@@ -1,0 +1,58 @@
+import { ImlNode, visitNodes } from './ast';
+import { CompiledDirective, directiveTemplates, templateExpressions } from './directive';
+import { arityOf, documentedSignature, signatureOf } from './signatures';
+
+/**
+ * Keywords the custom-app IML page uses (developers.make.com/custom-apps-documentation/block-elements/iml:
+ * `{{if(body.id > 100, body.user, false)}}`). `emptyarray`, `emptystring` and `null` belong to scenario
+ * mapping (help.make.com), which the custom-app docs never mention, so an export must not rely on them.
+ */
+export const DOCUMENTED_KEYWORDS: ReadonlySet<string> = new Set(['true', 'false']);
+
+/**
+ * Variables the custom-app docs list for some component: webhooks (body, headers, parameters, item), instant
+ * triggers (payload, webhook), and the variables of every module, RPC and connection (now, environment, temp,
+ * parameters, connection, common, data, scenario, metadata, output, iterate; body, headers, statusCode and
+ * item in a response). Which component has which is checked on the export (export/component-variables.ts).
+ */
+export const DOCUMENTED_VARIABLES: ReadonlySet<string> = new Set([
+  'body', 'headers', 'parameters', 'item', 'payload', 'webhook', 'now', 'environment', 'temp', 'connection',
+  'common', 'data', 'scenario', 'metadata', 'output', 'iterate', 'statusCode',
+]);
+
+/** One thing in an expression that Make's custom-app docs do not support. */
+export interface SignatureProblem {
+  message: string;
+  /** For a call outside the documented arity: the signature Make documents. */
+  documentedSignature?: string;
+}
+
+/** Calls outside the documented argument counts, and keywords or variables the app IML docs do not list. */
+export function expressionProblems(expression: ImlNode): SignatureProblem[] {
+  const problems: SignatureProblem[] = [];
+  visitNodes(expression, (node) => {
+    if (node.kind === 'call') {
+      const signature = signatureOf(node.name);
+      if (!signature) return; // unknown functions are reported by the caller, with what to do about them
+      const { minArgs, maxArgs } = arityOf(signature);
+      if (node.args.length >= minArgs && node.args.length <= maxArgs) return;
+      const documented = documentedSignature(node.name, signature);
+      problems.push({
+        message: `${node.name}() is called with ${node.args.length} argument${node.args.length === 1 ? '' : 's'}, but Make documents ${documented} (${signature.page})`,
+        documentedSignature: documented,
+      });
+    } else if (node.kind === 'literal' && node.keyword && !DOCUMENTED_KEYWORDS.has(node.keyword)) {
+      problems.push({ message: `'${node.keyword}' is a scenario-mapping keyword that Make's custom-app IML does not document: build the value another way` });
+    } else if (node.kind === 'variable' && !DOCUMENTED_VARIABLES.has(node.name)) {
+      problems.push({ message: `'${node.name}' is not an IML variable Make documents for custom apps (known: ${[...DOCUMENTED_VARIABLES].join(', ')})` });
+    }
+  });
+  return problems;
+}
+
+/** The problems of every template in a directive, with the JSON pointer of its string. */
+export function directiveSignatureProblems(directive: CompiledDirective, pointer = ''): Array<SignatureProblem & { pointer: string }> {
+  return directiveTemplates(directive, pointer).flatMap((found) =>
+    templateExpressions(found.template).flatMap((expression) => expressionProblems(expression).map((problem) => ({ ...problem, pointer: found.pointer }))),
+  );
+}

@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { DEFAULT_APP_DIR } from '../../src/definition/loader';
+import { formatProblem } from '../../src/definition/problems';
+import { validateApp } from '../../src/definition/validate';
+import { AppCopy, problemsAfter } from '../helpers/app-copy';
+
+const ORDER = 'schemas/bundles/order.schema.json';
+
+function setCreatedAt(template: string) {
+  return (app: AppCopy) => app.edit(ORDER, (schema) => (schema.$defs.order.properties.createdAt['x-iml'] = template));
+}
+
+describe('validate: IML as Make documents it', () => {
+  it('fails on a one-argument parseDate, naming the file, the pointer and the documented signature', () => {
+    const problems = problemsAfter(setCreatedAt('{{parseDate($.created_at)}}'));
+    const found = problems.filter((problem) => /parseDate\(\) is called with 1 argument/.test(problem.message));
+    expect(found.map(formatProblem)).to.include(
+      'modules/watch-one-time-sale/output.schema.json#/properties/order/properties/createdAt/x-iml [watch-one-time-sale]: parseDate() is called with 1 argument, but Make documents parseDate(text, format, [timezone]) (https://help.make.com/date-and-time-functions)',
+    );
+  });
+
+  it('fails on emptyarray, a scenario-mapping keyword the custom-app IML docs never mention', () => {
+    const problems = problemsAfter((app) =>
+      app.edit('modules/watch-one-time-sale/module.json', (module) => (module.orderLines = '{{ifempty(body.data.order.products, emptyarray)}}')),
+    );
+    const found = problems.find((problem) => problem.file === 'modules/watch-one-time-sale/module.json' && /'emptyarray' is a scenario-mapping keyword/.test(problem.message));
+    expect(found, problems.map(formatProblem).join('\n')).to.not.equal(undefined);
+    expect(found!.pointer).to.equal('/orderLines');
+  });
+
+  it('fails on too many arguments and on a variable Make does not document', () => {
+    const problems = problemsAfter(setCreatedAt("{{lower(query.x, 'y')}}")).map(formatProblem);
+    expect(problems.some((text) => /lower\(\) is called with 2 arguments, but Make documents lower\(text\) \(https:\/\/help\.make\.com\/text-and-binary-functions\)/.test(text))).to.equal(true);
+    expect(problems.some((text) => /'query' is not an IML variable Make documents for custom apps/.test(text))).to.equal(true);
+  });
+
+  it('accepts both shipped apps', () => {
+    expect(validateApp().problems.map(formatProblem)).to.deep.equal([]);
+    expect(validateApp(join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay')).problems.map(formatProblem)).to.deep.equal([]);
+  });
+});
