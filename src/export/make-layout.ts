@@ -4,7 +4,7 @@ import type { AppDefinition } from '../definition/types';
 import { modulesMarkdown, registrationSteps } from '../docs/module-docs';
 import { makeInterface } from './interface';
 import { kebab, makeModuleId, makeWebhookId, sentenceCase } from './make-names';
-import { moduleCommunication, needsConnection, webhookDirective, webhookParameters } from './webhook-directive';
+import { exportedOutputSchema, moduleCommunication, needsConnection, webhookDirective, webhookParameters } from './webhook-directive';
 
 /** One exported file: its path relative to makecomapp.json, and its exact text. */
 export type MakeTree = Map<string, string>;
@@ -68,7 +68,9 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
     webhooks[webhookId] = {
       label,
       webhookType: app.webhooks[module.webhook].type,
-      connection: needsConnection(parameters) ? CONNECTION_ID : null,
+      // Make's docs on webhooks that are not attached: the connection is needed for RPCs in its parameters
+      // and for an instant trigger whose communication makes a request.
+      connection: needsConnection(parameters) || module.communication ? CONNECTION_ID : null,
       altConnection: null,
       codeFiles: webhookFiles,
     };
@@ -84,7 +86,7 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
     tree.set(moduleFiles.communication, json(moduleCommunication(module)));
     tree.set(moduleFiles.staticParams, json([]));
     tree.set(moduleFiles.mappableParams, json([]));
-    tree.set(moduleFiles.interface, json(makeInterface(module.output)));
+    tree.set(moduleFiles.interface, json(makeInterface(exportedOutputSchema(module))));
     tree.set(moduleFiles.samples, json(module.samples[0]?.bundles[0] ?? {}));
     modules[moduleId] = {
       label,

@@ -1,5 +1,8 @@
+import { outputFromSchema } from '../definition/output-mapping';
+import type { JsonSchema } from '../definition/schema-resolver';
 import type { AppDefinition, Communication, ModuleDefinition, Parameter } from '../definition/types';
 import { templateExpression as expression } from '../iml';
+import { INSTANT_TRIGGER_VARIABLES, schemaWithin } from './component-variables';
 
 function quoted(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -25,16 +28,29 @@ export function verificationCondition(app: AppDefinition, module: ModuleDefiniti
   return `if(${expression(verification.scheme)} == 'token', ${given} == ${expression(verification.key)}, length(${given}) > 0)`;
 }
 
+/**
+ * The output schema Make's interface offers for a module: for a module that fetches its object, without the
+ * fields its instant-trigger communication cannot fill (per-line fields read `item`, which Make does not
+ * iterate there); they stay runtime-only.
+ */
+export function exportedOutputSchema(module: ModuleDefinition): JsonSchema {
+  return module.communication ? schemaWithin(module.output, INSTANT_TRIGGER_VARIABLES) : module.output;
+}
+
 /** The module's own request in Make, with the bundle mapping as its output; `{}` when it has none. */
 export function moduleCommunication(module: ModuleDefinition): Communication | Record<string, never> {
   if (!module.communication) return {};
-  return { ...module.communication, response: { ...module.communication.response, output: module.mapping.output } };
+  const output = outputFromSchema(exportedOutputSchema(module), '', () => undefined);
+  return { ...module.communication, response: { ...module.communication.response, output } };
 }
+
+/** The one item Make iterates over when a trigger outputs one bundle for the whole event. */
+export const WHOLE_EVENT = 'whole event';
 
 /**
  * The webhook communication Make runs for a module. A module cannot drop a bundle, so the event filter and
  * the product filter sit in the webhook's `condition`. Make always iterates when `iterate` is present, so
- * without per-line bundles it iterates over the body itself, and the item filter lets that one item through.
+ * without per-line bundles it iterates over one placeholder item, and the item filter lets that one item through.
  * A module that fetches its object maps in its own communication, which Make runs once per webhook item
  * with no iterate and no condition: the webhook then passes the item on, and the product filter and
  * per-line bundles (which need the fetched lines) stay runtime-only.
@@ -53,8 +69,10 @@ export function webhookDirective(app: AppDefinition, module: ModuleDefinition): 
   const iterate = module.mapping.iterate;
   if (iterate) {
     const enabled = `parameters.${iterate.enabledBy}`;
+    // Without per-line bundles, one item whose value nothing reads: `split` of a fixed text, because the
+    // custom-app IML docs have no array literal (`emptyarray` is scenario mapping only).
     directive.iterate = {
-      container: `{{if(${enabled}, ${expression(iterate.container)}, add(emptyarray, body))}}`,
+      container: `{{if(${enabled}, ${expression(iterate.container)}, split('${WHOLE_EVENT}', ','))}}`,
       ...(iterate.condition ? { condition: `{{!${enabled} || (${expression(iterate.condition)})}}` } : {}),
     };
   }
