@@ -98,8 +98,8 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     const module = app.modules.find((candidate) => candidate.name === name);
     if (!module?.samples[0]) throw new RequestError(400, `module must be one of: ${app.modules.map((m) => m.name).join(', ')}`);
     const body = Buffer.from(JSON.stringify(module.samples[0].payload));
-    const stored = await deps.ingester.ingest(request.params.id, body, storedEventType(app, module.samples[0].payload));
-    if (!stored.duplicate) deps.onChange();
+    const stored = await deps.ingester.ingest(request.params.id, body, storedEventType(app, module.samples[0].payload), module.samples[0].payload);
+    if (stored.background) deps.onChange();
     return reply.code(201).send({ event: stored.eventId, duplicate: stored.duplicate });
   });
 

@@ -1,9 +1,13 @@
 import type { AppDefinition } from '../definition/types';
 import type { ApiAccess } from '../mapping/enrich';
 import { Enrichment, enrichEvent, planEvent, RoutedEvent, routeEvents, writePlan } from './processor';
+import type { StoredEvent } from './events';
 import type { EventRow, Store } from './store/store';
 
 const BATCH = 100;
+// Events up to this size are processed in the transaction that stores them. Larger ones (rare: orders with
+// hundreds of lines) go to the background, where processing yields and a crash is quarantined.
+const ON_STORE_MAX_BYTES = 64 * 1024;
 // API requests in flight at once while enriching a batch: enough to hide latency, few enough for rate limits.
 const ENRICH_CONCURRENCY = 4;
 
@@ -35,6 +39,41 @@ export class BatchProcessor {
     return count;
   }
 
+  /**
+   * Processes just-stored events inside their storing transaction, from the body parsed at intake, so one commit
+   * covers the event and its bundles and the body is neither read back nor parsed again. Events that are large,
+   * whose triggers fetch from the API, or whose planning throws stay pending for \`run\`. Answers whether the
+   * background engine has work (such events, or deliveries to send).
+   */
+  processOnStore(events: StoredEvent[], now: number): boolean {
+    const eligible = events.filter((event) => event.parsed !== undefined && event.body.length <= ON_STORE_MAX_BYTES);
+    const rows = eligible.map((event): EventRow => ({
+      id: event.id, webhook_id: event.webhookId, body_hash: '', body: event.body, type: event.type, status: 'pending',
+      routing: null, error: null, received_at: event.receivedAt, processed_at: null, attempts: 0, retry_at: null,
+    }));
+    let background = eligible.length < events.length;
+    routeEvents(this.store, this.app, rows, eligible.map((event) => event.parsed)).forEach((routed) => {
+      if (!routed.outcome && routed.triggers.some((trigger) => this.fetches(trigger.module))) {
+        background = true;
+        return;
+      }
+      let plan;
+      try {
+        plan = planEvent(this.app, routed, new Map(), now, this.enrichment.retryScheduleMs);
+      } catch {
+        background = true;
+        return;
+      }
+      writePlan(this.store, plan, now);
+      if (plan.bundles.some((bundle) => bundle.trigger.destination_url)) background = true;
+    });
+    return background;
+  }
+
+  private fetches(moduleName: string): boolean {
+    return this.app.modules.find((module) => module.name === moduleName)?.communication !== undefined;
+  }
+
   private nextBatch(now: number): EventRow[] {
     const pending = this.store.sql.pendingEvents.all(BATCH);
     return pending.length < BATCH ? [...pending, ...this.store.sql.dueRetries.all(now, BATCH - pending.length)] : pending;
@@ -42,7 +81,7 @@ export class BatchProcessor {
 
   private async enrichAll(routed: RoutedEvent[]): Promise<Array<Map<string, Enrichment>>> {
     const results: Array<Map<string, Enrichment>> = routed.map(() => new Map());
-    const fetches = (event: RoutedEvent) => !event.outcome && event.triggers.some((t) => this.app.modules.find((m) => m.name === t.module)?.communication);
+    const fetches = (event: RoutedEvent) => !event.outcome && event.triggers.some((trigger) => this.fetches(trigger.module));
     const needing = routed.map((event, index) => ({ event, index })).filter(({ event }) => fetches(event));
     let next = 0;
     const worker = async () => {

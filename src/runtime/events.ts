@@ -1,15 +1,34 @@
 import { createHash } from 'node:crypto';
 import type { Store } from './store/store';
 
+/** An event as just stored, with its body still parsed in memory. */
+export interface StoredEvent {
+  id: number;
+  webhookId: string;
+  body: Buffer;
+  parsed: unknown;
+  type: string | null;
+  receivedAt: number;
+}
+
+/**
+ * Processes new events inside the transaction that stores them (so one commit covers both); answers whether
+ * any work was left for the background engine (events it could not process here, deliveries to send).
+ */
+export type ProcessOnStore = (events: StoredEvent[], now: number) => boolean;
+
 /** The outcome of storing one delivery from Plug&Paid. */
 export interface Ingested {
   eventId: number;
   duplicate: boolean;
+  /** True when the background engine has work from this batch (kick it). */
+  background: boolean;
 }
 
 interface Pending {
   webhookId: string;
   body: Buffer;
+  parsed: unknown;
   type: string | null;
   resolve: (result: Ingested) => void;
   reject: (error: unknown) => void;
@@ -27,12 +46,16 @@ export class EventIngester {
     private readonly store: Store,
     private readonly now: () => number,
     private readonly windowMs: number,
+    private readonly processOnStore: ProcessOnStore = () => true,
   ) {}
 
-  /** Resolves once the event is durably stored (or recognised as a duplicate). */
-  ingest(webhookId: string, body: Buffer, type: string | null): Promise<Ingested> {
+  /**
+   * Resolves once the event is durably stored (or recognised as a duplicate). `parsed` is the body already
+   * parsed at intake, handed to processing so the body is parsed once.
+   */
+  ingest(webhookId: string, body: Buffer, type: string | null, parsed?: unknown): Promise<Ingested> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ webhookId, body, type, resolve, reject });
+      this.queue.push({ webhookId, body, parsed, type, resolve, reject });
       if (this.queue.length === 1) setImmediate(() => this.flush());
     });
   }
@@ -43,7 +66,16 @@ export class EventIngester {
     let results: Ingested[];
     try {
       const now = this.now();
-      results = this.store.transaction(() => batch.map((item) => this.storeOne(item, now)));
+      results = this.store.transaction(() => {
+        const stored = batch.map((item) => this.storeOne(item, now));
+        const fresh: StoredEvent[] = [];
+        stored.forEach(({ eventId, duplicate }, index) => {
+          const { webhookId, body, parsed, type } = batch[index];
+          if (!duplicate) fresh.push({ id: eventId, webhookId, body, parsed, type, receivedAt: now });
+        });
+        const background = fresh.length > 0 && this.processOnStore(fresh, now);
+        return stored.map((result) => ({ ...result, background }));
+      });
     } catch (error) {
       batch.forEach((item) => item.reject(error));
       return;
@@ -51,16 +83,15 @@ export class EventIngester {
     batch.forEach((item, index) => item.resolve(results[index]));
   }
 
-  private storeOne(item: Pending, now: number): Ingested {
+  // One read and three writes: the whole batch is one transaction on the only writer, so the read cannot race.
+  private storeOne(item: Pending, now: number): { eventId: number; duplicate: boolean } {
     const { sql } = this.store;
     const hash = createHash('sha256').update(item.body).digest('hex');
-    sql.forgetExpiredSeen.run(item.webhookId, hash, now);
-    if (sql.markSeen.run(item.webhookId, hash, now + this.windowMs).changes === 0) {
-      return { eventId: sql.seenEvent.get(item.webhookId, hash)!.event_id, duplicate: true };
-    }
+    const seen = sql.seenEvent.get(item.webhookId, hash);
+    if (seen && seen.expires_at > now) return { eventId: seen.event_id, duplicate: true };
     const eventId = Number(sql.insertEvent.run(item.webhookId, hash, item.type, now).lastInsertRowid);
     sql.insertBody.run(eventId, item.body);
-    sql.linkSeen.run(eventId, item.webhookId, hash);
+    sql.markSeen.run(item.webhookId, hash, eventId, now + this.windowMs);
     return { eventId, duplicate: false };
   }
 }

@@ -40,7 +40,7 @@ export function messageId(eventId: number, triggerId: string, seq: number): stri
 }
 
 /** Parses stored events and finds, for each, the triggers of its webhook that watch its event type. */
-export function routeEvents(store: Store, app: AppDefinition, events: EventRow[]): RoutedEvent[] {
+export function routeEvents(store: Store, app: AppDefinition, events: EventRow[], parsed?: unknown[]): RoutedEvent[] {
   // One triggers query per webhook per batch, not per event.
   const triggersOf = new Map<string, RoutedTrigger[]>();
   const webhookTriggers = (webhookId: string) => {
@@ -51,15 +51,17 @@ export function routeEvents(store: Store, app: AppDefinition, events: EventRow[]
     }
     return triggers;
   };
-  return events.map((event) => routeEvent(app, event, webhookTriggers));
+  return events.map((event, index) => routeEvent(app, event, webhookTriggers, parsed?.[index]));
 }
 
-function routeEvent(app: AppDefinition, event: EventRow, webhookTriggers: (webhookId: string) => RoutedTrigger[]): RoutedEvent {
-  let body: unknown;
-  try {
-    body = JSON.parse(event.body.toString('utf8'));
-  } catch (error) {
-    return { event, outcome: { status: 'failed', routing: { reason: `stored body is not JSON: ${(error as Error).message}`, triggers: [] } } };
+function routeEvent(app: AppDefinition, event: EventRow, webhookTriggers: (webhookId: string) => RoutedTrigger[], parsed: unknown): RoutedEvent {
+  let body = parsed;
+  if (body === undefined) {
+    try {
+      body = JSON.parse(event.body.toString('utf8'));
+    } catch (error) {
+      return { event, outcome: { status: 'failed', routing: { reason: `stored body is not JSON: ${(error as Error).message}`, triggers: [] } } };
+    }
   }
   const unroutable = unroutableReason(app, body);
   if (unroutable) return { event, outcome: { status: 'unrouted', routing: { reason: unroutable, triggers: [] } } };

@@ -65,9 +65,10 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
     apiBase: config.apiBase,
     retryScheduleMs: config.retryScheduleMs,
   };
+  const processor = new BatchProcessor(store, app, enrichment);
   const engine = new Engine(
     store,
-    new BatchProcessor(store, app, enrichment),
+    processor,
     clock,
     {
       schedule: config.retryScheduleMs,
@@ -96,7 +97,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
 
   registerInspector(server);
   server.get('/health', async () => ({ ok: true, events: store.sql.countEvents.get()!.count }));
-  const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs);
+  const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs, (events, now) => processor.processOnStore(events, now));
   registerIngestRoute(server, { store, app, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick() });
   registerApiRoutes(server, { store, app, clock, adminToken, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick() });
 

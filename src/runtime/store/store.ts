@@ -34,10 +34,10 @@ export class Store {
       ),
       deleteTrigger: db.prepare('DELETE FROM triggers WHERE id = ?'),
       stopTrigger: db.prepare('UPDATE triggers SET stopped_reason = ? WHERE id = ?'),
-      forgetExpiredSeen: db.prepare('DELETE FROM deliveries_seen WHERE webhook_id = ? AND body_hash = ? AND expires_at <= ?'),
-      markSeen: db.prepare('INSERT OR IGNORE INTO deliveries_seen (webhook_id, body_hash, event_id, expires_at) VALUES (?, ?, 0, ?)'),
-      linkSeen: db.prepare('UPDATE deliveries_seen SET event_id = ? WHERE webhook_id = ? AND body_hash = ?'),
-      seenEvent: db.prepare<[string, string], { event_id: number }>('SELECT event_id FROM deliveries_seen WHERE webhook_id = ? AND body_hash = ?'),
+      markSeen: db.prepare('INSERT OR REPLACE INTO deliveries_seen (webhook_id, body_hash, event_id, expires_at) VALUES (?, ?, ?, ?)'),
+      seenEvent: db.prepare<[string, string], { event_id: number; expires_at: number }>(
+        'SELECT event_id, expires_at FROM deliveries_seen WHERE webhook_id = ? AND body_hash = ?',
+      ),
       insertEvent: db.prepare("INSERT INTO events (webhook_id, body_hash, type, status, received_at) VALUES (?, ?, ?, 'pending', ?)"),
       insertBody: db.prepare('INSERT INTO event_bodies (event_id, body) VALUES (?, ?)'),
       pendingEvents: db.prepare<[number], EventRow>(
