@@ -3,6 +3,7 @@ import { ApiError } from '../http/api-error';
 import { ApiAccess, fetchForModule } from '../mapping/enrich';
 import { mapWithModule, unroutableReason } from '../mapping/map-event';
 import { eventOfBody, mappingInput, webhookItem } from '../mapping/route';
+import { parseJsonBody } from './body-checks';
 import type { EventRow, Store, TriggerRow } from './store/store';
 
 /** What happened to an event for one trigger, kept on the event for the API and the inspector. */
@@ -58,7 +59,7 @@ function routeEvent(app: AppDefinition, event: EventRow, webhookTriggers: (webho
   let body = parsed;
   if (body === undefined) {
     try {
-      body = JSON.parse(event.body.toString('utf8'));
+      body = parseJsonBody(event.body);
     } catch (error) {
       return { event, outcome: { status: 'failed', routing: { reason: `stored body is not JSON: ${(error as Error).message}`, triggers: [] } } };
     }

@@ -1,3 +1,4 @@
+import { parseJsonBody } from './body-checks';
 import type { BundleRow, DeliveryRow, EventRow, TriggerRow, WebhookRow } from './store/store';
 import type { WebhookSecret } from './webhook-secret';
 
@@ -41,11 +42,10 @@ export function eventSummaryView(row: EventRow) {
 
 /** The stored body as JSON when it parses, otherwise as text. */
 export function storedBody(body: Buffer): unknown {
-  const text = body.toString('utf8');
   try {
-    return JSON.parse(text);
+    return parseJsonBody(body);
   } catch {
-    return text;
+    return body.toString('utf8');
   }
 }
 
