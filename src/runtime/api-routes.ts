@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppDefinition } from '../definition/types';
 import { storedEventType } from '../mapping/route';
 import type { Clock } from './clock';
@@ -15,7 +14,6 @@ interface ApiDeps {
   store: Store;
   app: AppDefinition;
   clock: Clock;
-  adminToken: string;
   baseUrl: () => string;
   ingester: EventIngester;
   /** Whether triggers may forward to loopback, private and other non-public addresses. */
@@ -23,31 +21,9 @@ interface ApiDeps {
   onChange: () => void;
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-/** The admin HTTP API under /api: every call needs the admin token as a Bearer token. */
+/** The admin HTTP API under /api; `server` is the authenticated admin scope (see server.ts), not the root. */
 export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void {
   const { store, app, clock } = deps;
-
-  server.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith('/api/')) return;
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token || !sameToken(token, deps.adminToken)) {
-      await reply.code(401).send({ error: 'missing or wrong admin token (Authorization: Bearer <token>)' });
-    }
-  });
-
-  server.setErrorHandler((error, request, reply) => {
-    if (error instanceof RequestError) return reply.code(error.statusCode).send({ error: error.message });
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status < 500) return reply.code(status).send({ error: (error as Error).message });
-    request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ error: 'internal error' });
-  });
 
   // The inspector polls this list: each filter combination is prepared once (at most eight of them).
   const eventQueries = new Map<string, Statement>();

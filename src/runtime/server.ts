@@ -3,15 +3,19 @@ import type { LookupFunction } from 'node:net';
 import { loadApp } from '../definition/loader';
 import type { AppDefinition } from '../definition/types';
 import { connectionFromToken } from '../http/connection';
+import { requireAdminToken } from './admin-auth';
 import { loadAdminToken } from './admin-token';
 import { registerApiRoutes } from './api-routes';
 import { Clock, systemClock } from './clock';
 import { DEFAULT_CONFIG, RuntimeConfig } from './config';
 import { BatchProcessor } from './batch-processor';
+import { parseJsonBody } from './body-checks';
 import { Engine } from './engine';
+import { errorHandler } from './error-handler';
 import { EventIngester } from './events';
 import { registerIngestRoute } from './ingest-route';
 import { registerInspector } from './inspector-route';
+import { rejectNonPathTargets } from './request-target';
 import { ensureDefaultWebhook } from './resources';
 import { Store } from './store/store';
 import { deliveryAgent } from './destination-policy';
@@ -25,6 +29,8 @@ export interface Runtime {
   app: AppDefinition;
   adminToken: string;
   adminTokenCreated: boolean;
+  /** Every route the router holds (method and path pattern), as registered: what a route audit walks. */
+  routes: ReadonlyArray<{ method: string; url: string }>;
   defaultWebhook?: ReturnType<typeof webhookView>;
   baseUrl(): string;
   listen(): Promise<string>;
@@ -81,25 +87,34 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
     (error) => server.log.error({ err: error }, 'background processing failed; it will be retried'),
   );
 
-  // Bodies stay raw bytes: the secret check needs them exactly as sent, and UTF-8 must be checked strictly.
-  server.removeAllContentTypeParsers();
-  server.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
-    if (request.url.startsWith('/api/')) {
-      try {
-        done(null, (body as Buffer).length ? JSON.parse((body as Buffer).toString('utf8')) : {});
-      } catch {
-        done(Object.assign(new Error('the request body is not valid JSON'), { statusCode: 400 }), undefined);
-      }
-      return;
-    }
-    done(null, body);
+  const routes: Array<{ method: string; url: string }> = [];
+  server.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
+  server.setErrorHandler(errorHandler);
+  server.addHook('onRequest', rejectNonPathTargets);
+  // Webhook bodies stay raw bytes: the secret check needs them exactly as sent, and UTF-8 must be checked strictly.
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   registerInspector(server);
   server.get('/health', async () => ({ ok: true, events: store.sql.countEvents.get()!.count }));
   const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs, (events, now) => processor.processOnStore(events, now));
   registerIngestRoute(server, { store, app, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick() });
-  registerApiRoutes(server, { store, app, clock, adminToken, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick() });
+  // Every admin route lives in this one scope, so the router (which decodes the path) decides that the token is
+  // needed: no spelling of a path reaches an admin handler without it.
+  server.register(async (admin) => {
+    admin.addHook('onRequest', requireAdminToken(adminToken));
+    admin.removeAllContentTypeParsers();
+    admin.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+      try {
+        done(null, (body as Buffer).length ? parseJsonBody(body as Buffer) : {});
+      } catch (error) {
+        done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+      }
+    });
+    registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick() });
+  });
 
   const created = ensureDefaultWebhook(store, app, clock, config.webhookParameters);
   const runtime: Runtime = {
@@ -109,6 +124,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
     app,
     adminToken,
     adminTokenCreated,
+    routes,
     baseUrl,
     async listen() {
       address = await server.listen({ host: config.host, port: config.port });

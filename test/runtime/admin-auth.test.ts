@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import { loadApp } from '../../src/definition/loader';
+import { rawRequest } from '../helpers/raw-http';
+import { TestRuntime } from '../helpers/runtime';
+
+const app = loadApp();
+
+// The routes anyone may call; every other route the router holds is an admin route and must demand the token.
+const PUBLIC_ROUTES = ['GET /', 'HEAD /', 'GET /ui/inspector.js', 'HEAD /ui/inspector.js', 'GET /ui/inspector.css', 'HEAD /ui/inspector.css', 'GET /health', 'HEAD /health', 'POST /hooks/:token'];
+
+describe('the admin API: authentication decided by the route', () => {
+  let runtime: TestRuntime;
+  let port: number;
+  let ids: Record<string, string>;
+  let processedAt: string;
+
+  before(async () => {
+    runtime = await new TestRuntime().start();
+    port = Number(new URL(runtime.url).port);
+    const hook = await runtime.defaultWebhook();
+    const sample = app.modules[0].samples[0].payload;
+    const event = (await runtime.post(hook.url, JSON.stringify(sample))).body.event;
+    await runtime.runtime.engine.drain();
+    const trigger = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items[0].id;
+    ids = { webhooks: hook.id, triggers: trigger, events: String(event), deliveries: '1' };
+    processedAt = (await runtime.api('GET', `/api/events/${event}`)).body.processedAt;
+  });
+  after(async () => runtime.destroy());
+
+  const adminRoutes = () => runtime.runtime.routes.filter((route) => !PUBLIC_ROUTES.includes(`${route.method} ${route.url}`));
+  // A real id for each parameter, so a handler reached by mistake would succeed instead of answering 404.
+  const concrete = (url: string) => url.replace(/\/([a-z]+)\/:[a-zA-Z]+/g, (_all, collection: string) => `/${collection}/${ids[collection] ?? '1'}`);
+  const line = (method: string, target: string) => `${method} ${target} HTTP/1.1`;
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('finds the admin routes in the router, every one under /api/', () => {
+    const found = adminRoutes().map((route) => `${route.method} ${route.url}`);
+    expect(found).to.include.members(['GET /api/webhooks', 'DELETE /api/webhooks/:id', 'GET /api/events/:id', 'POST /api/events/:id/replay', 'POST /api/deliveries/:id/replay']);
+    expect(found.filter((route) => !route.split(' ')[1].startsWith('/api/'))).to.deep.equal([]);
+  });
+
+  it('answers 401 on every admin route without a token or with a wrong one, however the path is spelled', async () => {
+    const refused: string[] = [];
+    for (const { method, url } of adminRoutes()) {
+      const path = concrete(url);
+      const rest = path.slice('/api/'.length);
+      const spellings: Array<[string, Record<string, string>, number[]]> = [
+        [path, {}, [401]],
+        [path, bearer('pnpadm_wrong'), [401]],
+        [path, { authorization: runtime.runtime.adminToken }, [401]],
+        [`/%61pi/${rest}`, {}, [401]],
+        [`/%61%70%69/${rest}`, bearer('pnpadm_wrong'), [401]],
+        [`/api%2F${rest}`, {}, [400, 404]],
+        [`/api%2F${rest}`, bearer(runtime.runtime.adminToken), [400, 404]],
+        [`/api/${rest.replace('/', '%2F')}`, {}, [400, 401, 404]],
+        [`//api/${rest}`, {}, [401, 404]],
+        [`/api//${rest}`, {}, [401, 404]],
+      ];
+      for (const [target, headers, allowed] of spellings) {
+        const answer = await rawRequest(port, line(method, target), headers);
+        if (!allowed.includes(answer.status)) refused.push(`${method} ${target} answered ${answer.status} ${answer.body}`);
+      }
+    }
+    expect(refused).to.deep.equal([]);
+  });
+
+  it('answers 400 to absolute-form request lines on every admin route, with or without the token', async () => {
+    const accepted: string[] = [];
+    for (const { method, url } of adminRoutes()) {
+      for (const authority of [`127.0.0.1:${port}`, 'evil.example']) {
+        for (const headers of [{}, bearer(runtime.runtime.adminToken)]) {
+          const answer = await rawRequest(port, line(method, `http://${authority}${concrete(url)}`), headers);
+          if (answer.status !== 400) accepted.push(`${method} http://${authority}${concrete(url)} answered ${answer.status}`);
+        }
+      }
+    }
+    expect(accepted).to.deep.equal([]);
+    expect((await rawRequest(port, line('GET', `http://127.0.0.1:${port}/api/webhooks`))).body).to.contain('not an absolute URL');
+  });
+
+  it('lets nothing through: the webhook still exists and its event was not replayed', async () => {
+    const webhooks = (await runtime.api('GET', '/api/webhooks')).body.items.map((webhook: { id: string }) => webhook.id);
+    expect(webhooks).to.include(ids.webhooks);
+    const event = (await runtime.api('GET', `/api/events/${ids.events}`)).body;
+    expect(event).to.deep.include({ status: 'processed', processedAt });
+  });
+
+  it('refuses a cross-site form POST that replays an event without the token', async () => {
+    const headers = { origin: 'https://evil.example', 'content-type': 'text/plain' };
+    for (const target of [`/api/events/${ids.events}/replay`, `/%61pi/events/${ids.events}/replay`]) {
+      const answer = await rawRequest(port, line('POST', target), headers, 'x');
+      expect(answer.status, target).to.equal(401);
+      expect(JSON.parse(answer.body)).to.deep.equal({ error: 'missing or wrong admin token (Authorization: Bearer <token>)' });
+    }
+  });
+
+  it('still serves the admin API with the token, also under an encoded but equivalent path', async () => {
+    const plain = await rawRequest(port, line('GET', '/api/webhooks'), bearer(runtime.runtime.adminToken));
+    const encoded = await rawRequest(port, line('GET', '/%61pi/webhooks'), bearer(runtime.runtime.adminToken));
+    expect(plain.status).to.equal(200);
+    expect(JSON.parse(encoded.body)).to.deep.equal(JSON.parse(plain.body));
+  });
+
+  it('keeps the public routes public', async () => {
+    expect((await rawRequest(port, line('GET', '/health'))).status).to.equal(200);
+    expect((await rawRequest(port, line('GET', '/'))).status).to.equal(200);
+  });
+});
