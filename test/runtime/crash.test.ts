@@ -33,8 +33,9 @@ function startServer(port: number, dataDir: string): ChildProcess {
   });
 }
 
+// Generous: under c8 on a loaded machine, ts-node takes over 10 s to start the server.
 async function waitForHealth(base: string): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
+  for (let i = 0; i < 1200; i += 1) {
     try {
       if ((await fetch(`${base}/health`)).ok) return;
     } catch {
