@@ -9,6 +9,8 @@ const watched = app.modules[0];
 const sample = watched.samples[0];
 const json = JSON.stringify(sample.payload);
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+// Over 64 KiB, an event is processed after the acknowledgement, from its stored bytes rather than intake's parse.
+const large = { ...(sample.payload as Record<string, unknown>), padding: 'x'.repeat(80 * 1024) };
 
 function utf16be(text: string): Buffer {
   const le = Buffer.from(text, 'utf16le');
@@ -26,19 +28,21 @@ describe('the runtime: one body parser for intake and processing', () => {
   });
   afterEach(async () => runtime.destroy());
 
-  const accepted: Array<[string, Buffer]> = [
-    ['a UTF-8 byte order mark', Buffer.concat([BOM, Buffer.from(json)])],
-    ['a byte order mark, then whitespace', Buffer.concat([BOM, Buffer.from(` \r\n\t${json}`)])],
-    ['leading and trailing whitespace with CRLF', Buffer.from(`\r\n  ${json}\r\n\r\n`)],
-    ['tabs between tokens', Buffer.from(JSON.stringify(sample.payload, null, '\t'))],
+  const accepted: Array<[string, Buffer, unknown]> = [
+    ['a UTF-8 byte order mark', Buffer.concat([BOM, Buffer.from(json)]), sample.payload],
+    ['a byte order mark, then whitespace', Buffer.concat([BOM, Buffer.from(` \r\n\t${json}`)]), sample.payload],
+    ['leading and trailing whitespace with CRLF', Buffer.from(`\r\n  ${json}\r\n\r\n`), sample.payload],
+    ['tabs between tokens', Buffer.from(JSON.stringify(sample.payload, null, '\t')), sample.payload],
+    ['a byte order mark, over 64 KiB', Buffer.concat([BOM, Buffer.from(JSON.stringify(large))]), large],
+    ['a byte order mark and CRLFs, over 64 KiB', Buffer.concat([BOM, Buffer.from(`\r\n${JSON.stringify(large, null, 1)}\r\n`)]), large],
   ];
-  for (const [what, body] of accepted) {
+  for (const [what, body, payload] of accepted) {
     it(`processes a body with ${what} exactly like the plain body`, async () => {
       const answer = await runtime.post(hook.url, body);
       expect(answer.status).to.equal(200);
       await runtime.runtime.engine.drain();
       const event = (await runtime.api('GET', `/api/events/${answer.body.event}`)).body;
-      expect(event).to.deep.include({ status: 'processed', error: null, body: sample.payload });
+      expect(event).to.deep.include({ status: 'processed', error: null, body: payload });
       const trigger = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items.find((t: { module: string }) => t.module === watched.name);
       const bundles = (await runtime.api('GET', `/api/triggers/${trigger.id}/bundles`)).body.items;
       expect(bundles.map((bundle: { data: unknown }) => bundle.data)).to.deep.equal(sample.bundles);
