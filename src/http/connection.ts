@@ -27,11 +27,12 @@ export async function testConnection(app: AppDefinition, values: Record<string, 
   return { metadata: typeof value === 'string' ? value : undefined };
 }
 
-/** Runs an RPC with a connection and returns its options (label/value pairs for a dropdown). */
-export async function runRpc(app: AppDefinition, name: string, values: Record<string, unknown>, fetchImpl?: typeof fetch): Promise<unknown[]> {
+/** Runs an RPC with a connection and returns its options (label/value pairs for a dropdown); `apiBase` replaces the base URL. */
+export async function runRpc(app: AppDefinition, name: string, values: Record<string, unknown>, access: { fetch?: typeof fetch; apiBase?: string } = {}): Promise<unknown[]> {
   const rpc = app.rpcs[name];
   if (!rpc) throw new Error(`unknown RPC '${name}' (known: ${Object.keys(app.rpcs).join(', ')})`);
   const variables = { connection: values, parameters: {} };
-  const answer = await callApi({ communication: rpc.communication, base: app.base, variables, secrets: connectionSecrets(app, values), fetch: fetchImpl });
+  const base = access.apiBase ? { ...app.base, baseUrl: access.apiBase } : app.base;
+  const answer = await callApi({ communication: rpc.communication, base, variables, secrets: connectionSecrets(app, values), fetch: access.fetch });
   return shapeResponse(rpc.communication, answer, variables);
 }

@@ -7,6 +7,7 @@ import type { EventIngester } from './events';
 import { createTrigger, createWebhook, replayDelivery, RequestError } from './resources';
 import { pageOf, readCursor, readLimit, wholeList } from './paging';
 import { EVENT_STATUSES } from './store/rows';
+import { searchClauses } from './search/search-query';
 import type { Store } from './store/store';
 import { bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
 
@@ -25,7 +26,7 @@ interface ApiDeps {
 export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void {
   const { store, app, clock } = deps;
 
-  // The inspector polls this list: each filter combination is prepared once (at most eight of them).
+  // The inspector polls this list: each filter combination is prepared once (at most sixteen of them).
   const eventQueries = new Map<string, Statement>();
   const eventQuery = (clauses: string[]): Statement => {
     const sql = `SELECT * FROM events WHERE ${clauses.join(' AND ')} ORDER BY id DESC LIMIT ?`;
@@ -40,15 +41,18 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     return webhook;
   };
 
-  // The modules a trigger can use, with their parameter definitions and first sample (for the inspector).
+  // The modules a trigger can use, in the app's order, with their group, parameter definitions, output schema
+  // (the inspector labels bundles with its titles) and first sample.
   server.get('/api/modules', async () =>
     wholeList(
       app.modules.map((module) => ({
         name: module.name,
         label: module.label,
         description: module.description,
+        group: module.group,
         events: module.events,
         parameters: module.parameters,
+        output: module.output,
         sample: module.samples[0]?.payload ?? null,
       })),
     ),
@@ -114,6 +118,11 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
       if (!query[parameter]) continue;
       clauses.push(`${column} = ?`);
       values.push(query[parameter]);
+    }
+    if (query.q) {
+      const search = searchClauses(query.q);
+      clauses.push(...search.clauses);
+      values.push(...search.values);
     }
     const rows = eventQuery(clauses).all(...values, limit + 1) as Parameters<typeof eventSummaryView>[0][];
     return pageOf(rows.map(eventSummaryView), limit, before);

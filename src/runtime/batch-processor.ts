@@ -2,6 +2,7 @@ import type { AppDefinition } from '../definition/types';
 import type { ApiAccess } from '../mapping/enrich';
 import { Enrichment, enrichEvent, planEvent, RoutedEvent, routeEvents, writePlan } from './processor';
 import type { StoredEvent } from './events';
+import { SearchIndex } from './search/search-index';
 import type { EventRow, Store } from './store/store';
 
 const BATCH = 100;
@@ -18,11 +19,15 @@ export interface EnrichmentOptions extends ApiAccess {
 
 /** Processes pending (and due retrying) events in batches of one transaction each. */
 export class BatchProcessor {
+  private readonly search: SearchIndex;
+
   constructor(
     private readonly store: Store,
     private readonly app: AppDefinition,
     private readonly enrichment: EnrichmentOptions,
-  ) {}
+  ) {
+    this.search = new SearchIndex(store);
+  }
 
   /** Processes until no pending or due event is left, as of `now`; resolves to how many were processed. */
   async run(now: number): Promise<number> {
@@ -33,7 +38,10 @@ export class BatchProcessor {
       const enrichments = await this.enrichAll(routed);
       const plans = routed.map((event, index) => planEvent(this.app, event, enrichments[index], now, this.enrichment.retryScheduleMs));
       // One transaction (one fsync) per batch.
-      this.store.transaction(() => plans.forEach((plan) => writePlan(this.store, plan, now)));
+      this.store.transaction(() => {
+        plans.forEach((plan) => writePlan(this.store, plan, now));
+        this.search.index(routed);
+      });
       count += batch.length;
     }
     return count;
@@ -52,7 +60,7 @@ export class BatchProcessor {
       routing: null, error: null, received_at: event.receivedAt, processed_at: null, attempts: 0, retry_at: null,
     }));
     let background = eligible.length < events.length;
-    routeEvents(this.store, this.app, rows, eligible.map((event) => event.parsed)).forEach((routed) => {
+    routeEvents(this.store, this.app, rows, eligible.map((event) => event.parsed)).forEach((routed, index) => {
       if (!routed.outcome && routed.triggers.some((trigger) => this.fetches(trigger.module))) {
         background = true;
         return;
@@ -65,6 +73,7 @@ export class BatchProcessor {
         return;
       }
       writePlan(this.store, plan, now);
+      this.search.indexOne(routed, eligible[index].parsed);
       if (plan.bundles.some((bundle) => bundle.trigger.destination_url)) background = true;
     });
     return background;

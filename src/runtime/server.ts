@@ -14,6 +14,7 @@ import { Engine } from './engine';
 import { errorHandler } from './error-handler';
 import { EventIngester } from './events';
 import { registerIngestRoute } from './ingest-route';
+import { registerInsightRoutes } from './insight-routes';
 import { registerInspector } from './inspector-route';
 import { rejectNonPathTargets } from './request-target';
 import { ensureDefaultWebhook } from './resources';
@@ -114,6 +115,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
       }
     });
     registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick() });
+    registerInsightRoutes(admin, { store, app, clock, api: enrichment });
   });
 
   const created = ensureDefaultWebhook(store, app, clock, config.webhookParameters);

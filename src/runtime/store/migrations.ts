@@ -80,4 +80,11 @@ export const MIGRATIONS: string[] = [
   INSERT INTO event_bodies (event_id, body) SELECT id, body FROM events;
   ALTER TABLE events DROP COLUMN body;
   `,
+  // Event search: the identifiers and emails of each processed payload in a contentless FTS5 index (words only,
+  // no positions: the API confirms a hit against the stored body). Events stored before it are indexed once by
+  // every word of their body.
+  `
+  CREATE VIRTUAL TABLE event_search USING fts5(terms, content='', detail=none, contentless_delete=1);
+  INSERT INTO event_search (rowid, terms) SELECT event_id, CAST(body AS TEXT) FROM event_bodies;
+  `,
 ];
