@@ -1,214 +1,313 @@
-'use strict';
-// The event inspector: plain DOM, every value set as text (payloads are untrusted), token in session storage.
-(() => {
-  const TOKEN_KEY = 'plugnpaid-admin-token';
-  const $ = (id) => document.getElementById(id);
-  let modules = [];
-  let webhooks = [];
-  let openEvent = null;
-  let poller = null;
+// The event inspector: plain DOM, every value set as text (payloads are untrusted), the token only in session
+// storage. Each view has its own address: #/events, #/events/<id>, #/webhooks, #/webhooks/<id>, #/drift.
+import { activityChart } from './chart.js';
+import { copy, el, fill, plural, timeText } from './dom.js';
+import { treeWithJson } from './tree.js';
+import { webhooksView } from './webhooks.js';
 
-  function el(tag, attributes, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attributes || {})) {
-      if (key === 'class') node.className = value;
-      else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value);
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-    return node;
+const TOKEN_KEY = 'plugnpaid-admin-token';
+const POLL_MS = 1500;
+const $ = (id) => document.getElementById(id);
+
+const state = { modules: [], webhooks: [], poller: null, route: { view: 'events', id: null }, listKey: '', detailKey: '', activityKey: '' };
+
+function announce(text) {
+  $('status').textContent = text;
+}
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ''}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (response.status === 401) {
+    signOut('That admin token was not accepted.');
+    throw new Error('unauthorized');
   }
-
-  function announce(text) {
-    $('status').textContent = text;
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
   }
+  if (!response.ok) throw new Error((data && data.error) || `HTTP ${response.status}`);
+  return data;
+}
 
-  async function api(method, path, body) {
-    const response = await fetch(path, {
-      method,
-      headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) || ''}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (response.status === 401) {
-      signOut('That admin token was not accepted.');
-      throw new Error('unauthorized');
-    }
-    const text = await response.text();
-    const data = text ? JSON.parse(text) : null;
-    if (!response.ok) throw new Error((data && data.error) || `HTTP ${response.status}`);
-    return data;
+const moduleOf = (name) => state.modules.find((module) => module.name === name);
+const moduleLabel = (name) => (moduleOf(name) ? moduleOf(name).label : name);
+const context = { api, announce, modules: () => state.modules, moduleLabel, refreshEvents: () => renderEvents(true) };
+
+function signOut(message) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  clearInterval(state.poller);
+  $('app').hidden = true;
+  $('nav').hidden = true;
+  $('sign-out').hidden = true;
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message || '';
+  for (const id of ['webhooks', 'events', 'event-detail', 'activity', 'drift']) $(id).replaceChildren();
+  state.listKey = state.detailKey = state.activityKey = '';
+}
+
+async function start() {
+  try {
+    state.modules = (await api('GET', '/api/modules')).items;
+    state.webhooks = (await api('GET', '/api/webhooks')).items;
+  } catch {
+    return;
   }
+  $('sign-in').hidden = true;
+  $('app').hidden = false;
+  $('nav').hidden = false;
+  $('sign-out').hidden = false;
+  fill($('filter-webhook'), el('option', { value: '' }, 'all'), ...state.webhooks.map((w) => el('option', { value: w.id }, w.name)));
+  await route();
+  clearInterval(state.poller);
+  state.poller = setInterval(() => {
+    if (state.route.view !== 'events') return;
+    renderEvents(false).catch(() => undefined);
+    renderActivity().catch(() => undefined);
+    if (state.route.id) renderEvent(state.route.id, false).catch(() => undefined);
+  }, POLL_MS);
+}
 
-  function signOut(message) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    clearInterval(poller);
-    $('app').hidden = true;
-    $('sign-out').hidden = true;
-    $('sign-in').hidden = false;
-    $('sign-in-error').textContent = message || '';
-    $('webhooks').replaceChildren();
-    $('events').replaceChildren();
-    $('event-detail').replaceChildren();
+/** Reads the address and shows its view. */
+async function route() {
+  const match = /^#\/(events|webhooks|drift)(?:\/([^/?#]+))?/.exec(location.hash);
+  state.route = match ? { view: match[1], id: match[2] ? decodeURIComponent(match[2]) : null } : { view: 'events', id: null };
+  for (const section of document.querySelectorAll('#app [data-view]')) section.hidden = section.dataset.view !== state.route.view;
+  for (const link of document.querySelectorAll('#nav a')) {
+    if (link.dataset.view === state.route.view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
   }
-
-  async function start() {
-    try {
-      modules = (await api('GET', '/api/modules')).items;
-    } catch {
-      return;
-    }
-    $('sign-in').hidden = true;
-    $('app').hidden = false;
-    $('sign-out').hidden = false;
-    await renderWebhooks();
-    await renderEvents();
-    poller = setInterval(() => {
-      renderEvents().catch(() => undefined);
-      if (openEvent) showEvent(openEvent, false).catch(() => undefined);
-    }, 1500);
+  if ($('app').hidden) return;
+  if (state.route.view === 'events') {
+    document.title = state.route.id ? `Event ${state.route.id} · Plug&Paid connector` : 'Events · Plug&Paid connector';
+    await Promise.all([renderEvents(true), renderActivity()]);
+    if (state.route.id) await renderEvent(state.route.id, true);
+    else clearEvent();
+  } else if (state.route.view === 'webhooks') {
+    document.title = 'Webhooks · Plug&Paid connector';
+    await webhooksView($('webhooks'), state.route.id, context);
+    $('webhooks-title').focus();
+  } else {
+    document.title = 'Drift · Plug&Paid connector';
+    fill($('drift'), el('p', { class: 'empty-state' }, 'The drift report is not available in this version.'));
   }
+}
 
-  function parameterInput(parameter) {
-    const id = `parameter-${parameter.name}`;
-    if (parameter.type === 'boolean') return el('label', { for: id }, parameter.label, el('input', { id, name: parameter.name, type: 'checkbox' }));
-    return el('label', { for: id }, `${parameter.label} (comma-separated)`, el('input', { id, name: parameter.name, placeholder: parameter.help || '' }));
+function filterQuery() {
+  const query = new URLSearchParams();
+  for (const [key, id] of [['q', 'filter-q'], ['webhook', 'filter-webhook'], ['status', 'filter-status'], ['type', 'filter-type']]) {
+    const value = $(id).value.trim();
+    if (value) query.set(key, value);
   }
+  return query;
+}
 
-  function addTriggerForm(webhook) {
-    const select = el('select', { name: 'module', 'aria-label': 'Module' }, modules.map((module) => el('option', { value: module.name }, module.label)));
-    const fields = el('div', { class: 'row' });
-    const renderFields = () => fields.replaceChildren(...modules.find((m) => m.name === select.value).parameters.map(parameterInput));
-    select.addEventListener('change', renderFields);
-    const destination = el('input', { name: 'destination', type: 'url', placeholder: 'https://… (empty: keep bundles for pulling)', 'aria-label': 'Destination URL' });
-    const form = el('form', { class: 'row' }, el('label', {}, 'Module', select), fields, el('label', {}, 'Destination', destination), el('button', { type: 'submit' }, 'Add trigger'));
-    renderFields();
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const module = modules.find((m) => m.name === select.value);
-      const parameters = {};
-      for (const parameter of module.parameters) {
-        const input = form.elements[parameter.name];
-        if (parameter.type === 'boolean') parameters[parameter.name] = input.checked;
-        else if (input.value.trim()) parameters[parameter.name] = input.value.split(',').map((v) => v.trim()).filter(Boolean);
-      }
-      const body = { module: module.name, parameters, ...(destination.value ? { destination: { url: destination.value } } : {}) };
-      try {
-        const created = await api('POST', `/api/webhooks/${webhook.id}/triggers`, body);
-        announce(created.secret ? `Trigger added. Signing secret (shown once): ${created.secret}` : 'Trigger added.');
-        if (created.secret) window.prompt('Signing secret for verifying deliveries (shown once):', created.secret);
-        await renderWebhooks();
-      } catch (error) {
-        announce(`Could not add the trigger: ${error.message}`);
-      }
-    });
-    return form;
+function eventRow(event) {
+  const href = `#/events/${event.id}`;
+  const selected = String(event.id) === state.route.id;
+  return el('tr', { 'data-event': event.id, class: selected ? 'selected' : null, onclick: (e) => { if (!e.target.closest('a')) location.hash = href; } },
+    el('td', {}, el('a', { href, 'aria-current': selected ? 'true' : null, 'aria-label': `Event ${event.id}, ${event.type || 'no type'}, ${event.status}` }, String(event.id))),
+    el('td', { class: 'type' }, event.type || '(no type)'),
+    el('td', {}, el('span', { class: `badge status-${event.status}` }, event.status)),
+    el('td', { class: 'received' }, timeText(event.receivedAt)));
+}
+
+/** Renders the event list; when polling, only if it changed (keeping the focused row focused). */
+async function renderEvents(force) {
+  const query = filterQuery();
+  let events;
+  try {
+    events = (await api('GET', `/api/events?${query}`)).items;
+  } catch (error) {
+    if (error.message === 'unauthorized') return;
+    showEmpty(`The search could not run: ${error.message}`, false);
+    fill($('events'));
+    return;
   }
-
-  function sendSampleForm(webhook) {
-    const select = el('select', { 'aria-label': 'Sample to send' }, modules.map((module) => el('option', { value: module.name }, module.label)));
-    return el('form', { class: 'row', onsubmit: async (event) => {
-      event.preventDefault();
-      const module = modules.find((m) => m.name === select.value);
-      const stored = await api('POST', `/api/webhooks/${encodeURIComponent(webhook.id)}/samples`, { module: module.name });
-      announce(stored.duplicate ? `Sample already received as event ${stored.event}` : `Sample stored as event ${stored.event}`);
-      await renderEvents();
-    } }, el('label', {}, 'Send a sample', select), el('button', { type: 'submit', class: 'secondary' }, 'Send sample'));
+  const key = JSON.stringify([query.toString(), state.route.id, events.map((e) => [e.id, e.status])]);
+  if (!force && key === state.listKey) return;
+  state.listKey = key;
+  const focused = document.activeElement && document.activeElement.closest('#events tr');
+  const focusedId = focused ? focused.dataset.event : null;
+  fill($('events'), ...events.map(eventRow));
+  if (focusedId) {
+    const link = document.querySelector(`#events tr[data-event="${CSS.escape(focusedId)}"] a`);
+    if (link) link.focus();
   }
+  if (events.length > 0) $('events-empty').hidden = true;
+  else if ([...query.keys()].length > 0) showEmpty('No event matches these filters.', true);
+  else showEmpty(null, false);
+}
 
-  async function renderWebhooks() {
-    webhooks = (await api('GET', '/api/webhooks')).items;
-    const filter = $('filter-webhook');
-    filter.replaceChildren(el('option', { value: '' }, 'all'), ...webhooks.map((w) => el('option', { value: w.id }, w.name)));
-    const cards = await Promise.all(webhooks.map(async (webhook) => {
-      const triggers = (await api('GET', `/api/webhooks/${webhook.id}/triggers`)).items;
-      const copy = el('button', { type: 'button', class: 'secondary', onclick: async () => {
-        await navigator.clipboard.writeText(webhook.url).catch(() => undefined);
-        announce('Webhook URL copied');
-      } }, 'Copy URL');
-      return el('article', { class: 'card', 'data-webhook': webhook.id },
-        el('h3', {}, webhook.name),
-        el('p', {}, el('span', { class: 'url' }, webhook.url), ' ', copy),
-        el('ul', { 'aria-label': `Triggers of ${webhook.name}` }, triggers.map((trigger) => el('li', {},
-          `${modules.find((m) => m.name === trigger.module)?.label || trigger.module}`,
-          trigger.destination ? ` → ${trigger.destination.url}` : ' (pull)',
-          trigger.stopped ? el('span', { class: 'error' }, ` stopped: ${trigger.stopped}`) : null,
-          ' ',
-          el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove trigger ${trigger.module}`, onclick: async () => {
-            await api('DELETE', `/api/triggers/${trigger.id}`);
-            await renderWebhooks();
-          } }, 'Remove'),
-        ))),
-        addTriggerForm(webhook),
-        sendSampleForm(webhook));
-    }));
-    $('webhooks').replaceChildren(...cards);
+function showEmpty(message, clearable) {
+  const box = $('events-empty');
+  box.hidden = false;
+  if (message === null) {
+    fill(box, el('p', {}, 'No events yet. Register the webhook URL in Plug&Paid, or send a sample from ', el('a', { href: '#/webhooks' }, 'Webhooks'), ' to see how an event becomes bundles.'));
+    return;
   }
+  fill(box, el('p', {}, message), clearable ? el('button', { type: 'button', class: 'secondary', onclick: () => {
+    $('filters').reset();
+    renderEvents(true);
+  } }, 'Clear the filters') : null);
+}
 
-  async function renderEvents() {
-    const query = new URLSearchParams();
-    for (const [key, id] of [['webhook', 'filter-webhook'], ['status', 'filter-status'], ['type', 'filter-type']]) if ($(id).value) query.set(key, $(id).value);
-    const events = (await api('GET', `/api/events?${query}`)).items;
-    $('events').replaceChildren(...events.map((event) => {
-      const row = el('tr', { tabindex: '0', 'data-event': event.id, onclick: () => showEvent(event.id, true), onkeydown: (e) => { if (e.key === 'Enter') showEvent(event.id, true); } },
-        el('td', {}, event.id), el('td', {}, event.type || '(none)'), el('td', { class: `status-${event.status}` }, event.status), el('td', {}, new Date(event.receivedAt).toLocaleString()));
-      return row;
-    }));
+async function renderActivity() {
+  const webhook = $('filter-webhook').value;
+  const { hours } = await api('GET', `/api/activity${webhook ? `?webhook=${encodeURIComponent(webhook)}` : ''}`);
+  const key = JSON.stringify(hours);
+  if (key === state.activityKey) return;
+  state.activityKey = key;
+  fill($('activity'), activityChart(hours));
+}
+
+function clearEvent() {
+  state.detailKey = '';
+  $('event-title').textContent = 'Event details';
+  fill($('event-detail'), el('p', { class: 'empty-state' }, 'Choose an event in the list to see its bundles, deliveries and payload.'));
+}
+
+function routingView(event, labels) {
+  if (!event.routing) return el('p', { class: 'hint' }, 'Not processed yet: it is processed within a second of arriving.');
+  if (event.routing.reason && event.routing.triggers.length === 0) return el('p', { class: 'status-text-unrouted' }, event.routing.reason);
+  return el('ul', { class: 'routing' }, event.routing.triggers.map((t) => el('li', {},
+    el('strong', {}, labels.get(t.trigger) || moduleLabel(t.module)), ': ',
+    t.filtered ? 'filtered out by its product filter' : plural(t.bundles, 'bundle'),
+    t.invalidBundles ? el('span', { class: 'error' }, `, ${t.invalidBundles} not matching the output schema`) : null,
+    t.error ? el('span', { class: 'error' }, `, error: ${t.error}`) : null)));
+}
+
+function bundleView(bundle, label, index) {
+  const module = moduleOf(label.module);
+  const { toggle, body } = treeWithJson(label.title, bundle.data, module ? module.output : null, { errors: bundle.errors, announce });
+  const headingId = `bundle-${bundle.id}`;
+  return el('section', { class: `bundle${bundle.valid ? '' : ' invalid'}`, 'data-bundle': bundle.id, 'aria-labelledby': headingId },
+    el('div', { class: 'bundle-head' },
+      el('h4', { id: headingId }, label.title, el('span', { class: 'muted' }, ` · bundle ${index}`)),
+      bundle.valid ? null : el('span', { class: 'badge status-failed' }, 'does not match the output schema'),
+      toggle),
+    body);
+}
+
+function deliveryRow(delivery, labels) {
+  const replay = delivery.status === 'dead' || delivery.status === 'stopped'
+    ? el('button', { type: 'button', class: 'small', onclick: async () => {
+      await api('POST', `/api/deliveries/${delivery.id}/replay`);
+      announce(`Delivery ${delivery.id} replayed`);
+      await renderEvent(state.route.id, false);
+    } }, 'Replay delivery')
+    : null;
+  const answer = delivery.lastStatus !== null && delivery.lastStatus !== undefined ? `HTTP ${delivery.lastStatus}` : delivery.lastError || '—';
+  return el('tr', { 'data-delivery': delivery.id },
+    el('td', {}, String(delivery.id)),
+    el('td', {}, labels.get(delivery.triggerId) || delivery.triggerId),
+    el('td', {}, el('span', { class: `badge status-${delivery.status}` }, delivery.status)),
+    el('td', {}, String(delivery.attempts)),
+    el('td', {}, answer),
+    el('td', {}, delivery.nextAttemptAt ? timeText(delivery.nextAttemptAt) : '—'),
+    el('td', {}, replay));
+}
+
+/** Shows one event; when polling, re-renders only if something changed (so open branches stay open). */
+async function renderEvent(id, focus) {
+  let event;
+  try {
+    event = await api('GET', `/api/events/${encodeURIComponent(id)}`);
+  } catch (error) {
+    if (error.message === 'unauthorized') return;
+    $('event-title').textContent = `Event ${id}`;
+    fill($('event-detail'), el('p', { class: 'empty-state' }, `This event could not be shown: ${error.message}.`), el('p', {}, el('a', { href: '#/events' }, 'Back to the list')));
+    state.detailKey = '';
+    return;
   }
-
-  function bundleView(bundle) {
-    const errors = bundle.errors.map((error) => el('li', {}, `${error.pointer || '/'} ${error.message}`));
-    return el('article', { class: `card${bundle.valid ? '' : ' invalid'}`, 'data-bundle': bundle.id },
-      el('h4', {}, `Bundle ${bundle.id} for trigger ${bundle.triggerId}${bundle.valid ? '' : ' — does not match the output schema'}`),
-      errors.length ? el('ul', { class: 'error' }, errors) : null,
-      el('pre', {}, JSON.stringify(bundle.data, null, 2)));
-  }
-
-  function deliveryView(delivery) {
-    const replay = delivery.status === 'dead' || delivery.status === 'stopped'
-      ? el('button', { type: 'button', onclick: async () => {
-        await api('POST', `/api/deliveries/${delivery.id}/replay`);
-        announce(`Delivery ${delivery.id} replayed`);
-        await showEvent(openEvent, false);
-      } }, 'Replay delivery')
-      : null;
-    return el('tr', { 'data-delivery': delivery.id },
-      el('td', {}, delivery.id), el('td', { class: `status-${delivery.status}` }, delivery.status), el('td', {}, delivery.attempts),
-      el('td', {}, delivery.lastStatus ?? delivery.lastError ?? ''), el('td', {}, delivery.nextAttemptAt ? new Date(delivery.nextAttemptAt).toLocaleString() : ''), el('td', {}, replay));
-  }
-
-  async function showEvent(id, focus) {
-    openEvent = id;
-    const event = await api('GET', `/api/events/${id}`);
-    const routing = event.routing ? (event.routing.reason ? [el('p', { class: 'status-unrouted' }, event.routing.reason)] : event.routing.triggers.map((t) =>
-      el('li', {}, `${t.module}: ${t.bundles} bundle(s)${t.filtered ? ', filtered out' : ''}${t.invalidBundles ? `, ${t.invalidBundles} invalid` : ''}${t.error ? `, error: ${t.error}` : ''}`))) : [el('p', {}, 'Not processed yet.')];
-    $('event-title').textContent = `Event ${event.id}: ${event.type || '(no type)'}`;
-    $('event-detail').replaceChildren(
-      el('p', {}, 'Status: ', el('span', { class: `status-${event.status}` }, event.status), ' ',
-        el('button', { type: 'button', class: 'secondary', onclick: async () => {
+  if (String(id) !== state.route.id) return;
+  const key = JSON.stringify([event.status, event.routing, event.bundles.map((b) => b.id), event.deliveries]);
+  if (!focus && key === state.detailKey) return;
+  state.detailKey = key;
+  // Trigger id → module label, from the routing record (the trigger may since have been removed).
+  const labels = new Map((event.routing ? event.routing.triggers : []).map((t) => [t.trigger, moduleLabel(t.module)]));
+  const modulesOf = new Map((event.routing ? event.routing.triggers : []).map((t) => [t.trigger, t.module]));
+  const counters = new Map();
+  const bundles = event.bundles.map((bundle) => {
+    const index = (counters.get(bundle.triggerId) || 0) + 1;
+    counters.set(bundle.triggerId, index);
+    return bundleView(bundle, { title: labels.get(bundle.triggerId) || `Trigger ${bundle.triggerId}`, module: modulesOf.get(bundle.triggerId) }, index);
+  });
+  const payload = treeWithJson('Payload', event.body, null, { announce, open: 1 });
+  $('event-title').textContent = `Event ${event.id}: ${event.type || '(no type)'}`;
+  fill($('event-detail'),
+    el('div', { class: 'event-head' },
+      el('span', { class: `badge status-${event.status}` }, event.status),
+      el('span', {}, 'received ', timeText(event.receivedAt)),
+      event.processedAt ? el('span', {}, 'processed ', timeText(event.processedAt)) : null,
+      el('span', { class: 'actions' },
+        el('button', { type: 'button', class: 'secondary small', onclick: () => copy(location.href, 'Link to this event', announce) }, 'Copy link'),
+        el('button', { type: 'button', class: 'small', onclick: async () => {
           await api('POST', `/api/events/${event.id}/replay`);
           announce(`Event ${event.id} replayed`);
-        } }, 'Replay event')),
-      event.retryAt ? el('p', { class: 'status-retrying' }, `The API could not be reached for this event (${event.attempts} attempt(s)); next try ${new Date(event.retryAt).toLocaleString()}. ${event.error || ''}`) : null,
-      el('h3', {}, 'Triggers reached'), el('ul', {}, routing),
-      el('h3', {}, 'Bundles'), ...(event.bundles.length ? event.bundles.map(bundleView) : [el('p', {}, 'No bundles.')]),
-      el('h3', {}, 'Deliveries'),
-      event.deliveries.length
-        ? el('table', {}, el('thead', {}, el('tr', {}, ['#', 'Status', 'Attempts', 'Last answer', 'Next try', ''].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, event.deliveries.map(deliveryView)))
-        : el('p', {}, 'No deliveries (bundles are kept for pulling).'),
-      el('h3', {}, 'Raw payload'), el('pre', {}, typeof event.body === 'string' ? event.body : JSON.stringify(event.body, null, 2)));
-    $('event').hidden = false;
-    if (focus) $('event-title').scrollIntoView();
+        } }, 'Replay event'))),
+    event.retryAt ? el('p', { class: 'notice status-text-retrying' }, `The API could not be reached for this event (${plural(event.attempts, 'attempt')}); next try `, timeText(event.retryAt), event.error ? `. ${event.error}` : '.') : null,
+    el('h3', {}, 'Triggers reached'), routingView(event, labels),
+    el('h3', {}, 'Bundles'),
+    ...(bundles.length ? bundles : [el('p', { class: 'empty-state' }, event.status === 'processed' ? 'No bundles: every trigger filtered this event out.' : 'No bundles.')]),
+    el('h3', {}, 'Deliveries'),
+    event.deliveries.length
+      ? el('table', { class: 'deliveries' }, el('thead', {}, el('tr', {}, ['#', 'Trigger', 'Status', 'Attempts', 'Last answer', 'Next try', 'Action'].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, event.deliveries.map((d) => deliveryRow(d, labels))))
+      : el('p', { class: 'empty-state' }, 'No deliveries: these bundles are kept for Make to pull.'),
+    el('section', { class: 'bundle payload', 'aria-labelledby': 'payload-title' },
+      el('div', { class: 'bundle-head' }, el('h3', { id: 'payload-title' }, 'Payload as received'), payload.toggle),
+      payload.body));
+  for (const row of document.querySelectorAll('#events tr')) {
+    const selected = row.dataset.event === String(event.id);
+    row.classList.toggle('selected', selected);
+    const link = row.querySelector('a');
+    if (selected) link.setAttribute('aria-current', 'true');
+    else link.removeAttribute('aria-current');
   }
+  if (focus) {
+    $('event').scrollTop = 0;
+    if (window.matchMedia('(max-width: 64rem)').matches) $('event').scrollIntoView();
+  }
+}
 
-  $('sign-in-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, $('token').value);
-    $('token').value = '';
-    $('sign-in-error').textContent = '';
-    start();
-  });
-  $('sign-out').addEventListener('click', () => signOut(''));
-  $('filters').addEventListener('change', () => renderEvents());
-  $('filters').addEventListener('submit', (event) => event.preventDefault());
-  if (sessionStorage.getItem(TOKEN_KEY)) start();
-})();
+/** Up and down arrows move between the events of the list; Enter follows the link. */
+function listKeys(event) {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  const links = [...document.querySelectorAll('#events tr a')];
+  const index = links.indexOf(document.activeElement);
+  if (index < 0) return;
+  event.preventDefault();
+  const next = links[Math.max(0, Math.min(links.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)))];
+  next.focus();
+}
+
+let typing = null;
+$('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, $('token').value);
+  $('token').value = '';
+  $('sign-in-error').textContent = '';
+  start();
+});
+$('sign-out').addEventListener('click', () => signOut(''));
+$('filters').addEventListener('change', () => {
+  renderEvents(true);
+  renderActivity().catch(() => undefined);
+});
+$('filters').addEventListener('input', () => {
+  clearTimeout(typing);
+  typing = setTimeout(() => renderEvents(true), 250);
+});
+$('filters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  renderEvents(true);
+});
+$('events').addEventListener('keydown', listKeys);
+window.addEventListener('hashchange', () => route().catch(() => undefined));
+if (sessionStorage.getItem(TOKEN_KEY)) start();

@@ -7,6 +7,10 @@ const UI_DIR = join(__dirname, '..', '..', 'ui');
 const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/ui/inspector.js': { file: 'inspector.js', type: 'text/javascript; charset=utf-8' },
+  '/ui/dom.js': { file: 'dom.js', type: 'text/javascript; charset=utf-8' },
+  '/ui/tree.js': { file: 'tree.js', type: 'text/javascript; charset=utf-8' },
+  '/ui/chart.js': { file: 'chart.js', type: 'text/javascript; charset=utf-8' },
+  '/ui/webhooks.js': { file: 'webhooks.js', type: 'text/javascript; charset=utf-8' },
   '/ui/inspector.css': { file: 'inspector.css', type: 'text/css; charset=utf-8' },
 };
 
