@@ -2,6 +2,7 @@
 // storage. Each view has its own address: #/events, #/events/<id>, #/webhooks, #/webhooks/<id>, #/drift.
 import { activityChart } from './chart.js';
 import { copy, el, fill, plural, timeText } from './dom.js';
+import { driftView } from './drift.js';
 import { treeWithJson } from './tree.js';
 import { webhooksView } from './webhooks.js';
 
@@ -95,7 +96,8 @@ async function route() {
     $('webhooks-title').focus();
   } else {
     document.title = 'Drift · Plug&Paid connector';
-    fill($('drift'), el('p', { class: 'empty-state' }, 'The drift report is not available in this version.'));
+    await driftView($('drift'), context, state.webhooks);
+    $('drift-title').focus();
   }
 }
 
@@ -214,6 +216,16 @@ function deliveryRow(delivery, labels) {
     el('td', {}, replay));
 }
 
+/** The payload paths of this event's type that no module's mapping reads (from the drift report); empty when unknown. */
+async function unmappedPaths(event) {
+  try {
+    const drift = await api('GET', `/api/drift?webhook=${encodeURIComponent(event.webhookId)}`);
+    return new Set(drift.unmappedFields.filter((field) => field.eventType === event.type).map((field) => field.path));
+  } catch {
+    return new Set();
+  }
+}
+
 /** Shows one event; when polling, re-renders only if something changed (so open branches stay open). */
 async function renderEvent(id, focus) {
   let event;
@@ -239,7 +251,8 @@ async function renderEvent(id, focus) {
     counters.set(bundle.triggerId, index);
     return bundleView(bundle, { title: labels.get(bundle.triggerId) || `Trigger ${bundle.triggerId}`, module: modulesOf.get(bundle.triggerId) }, index);
   });
-  const payload = treeWithJson('Payload', event.body, null, { announce, open: 1 });
+  const unmapped = await unmappedPaths(event);
+  const payload = treeWithJson('Payload', event.body, null, { announce, open: 1, mark: (path) => (unmapped.has(path) ? 'no mapping reads this' : null) });
   $('event-title').textContent = `Event ${event.id}: ${event.type || '(no type)'}`;
   fill($('event-detail'),
     el('div', { class: 'event-head' },

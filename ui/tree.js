@@ -69,8 +69,8 @@ function scalarView(value, schema, key, currency) {
 
 /**
  * Renders `value` under `schema` (either may be missing). Options: errors (schema violations {pointer, message}),
- * marks (pointer → note, e.g. "no mapping reads this field"), announce (for the copy buttons), open (depth
- * opened at first).
+ * mark (a field's path with array indexes collapsed, `data.order.products[].sku` → a note or null), announce
+ * (for the copy buttons), open (depth opened at first).
  */
 export function valueTree(value, schema, options) {
   const errors = new Map();
@@ -78,13 +78,14 @@ export function valueTree(value, schema, options) {
   const used = new Set();
   const announce = options.announce;
 
-  function notes(pointer) {
+  function notes(pointer, path) {
     const items = [];
     if (errors.has(pointer)) {
       used.add(pointer);
       items.push(...errors.get(pointer).map((message) => el('span', { class: 'field-error' }, message)));
     }
-    if (options.marks && options.marks.has(pointer)) items.push(el('span', { class: 'field-mark' }, options.marks.get(pointer)));
+    const mark = options.mark && options.mark(path.replace(/\[\d+\]/g, '[]'));
+    if (mark) items.push(el('span', { class: 'field-mark' }, mark));
     return items;
   }
 
@@ -99,7 +100,7 @@ export function valueTree(value, schema, options) {
     if (item !== null && typeof item === 'object') {
       const isArray = Array.isArray(item);
       const count = isArray ? plural(item.length, 'item') : plural(Object.keys(item).length, 'field');
-      const summary = el('summary', {}, el('span', { class: 'field-label' }, label), el('span', { class: 'count' }, count), ...notes(pointer));
+      const summary = el('summary', {}, el('span', { class: 'field-label' }, label), el('span', { class: 'count' }, count), ...notes(pointer, path));
       const children = isArray
         ? item.map((child, index) => {
           const childSchema = itemSchema && itemSchema.items;
@@ -119,7 +120,7 @@ export function valueTree(value, schema, options) {
     return el('li', { class: `leaf${invalid ? ' invalid' : ''}`, 'data-path': path },
       el('span', { class: 'field-label', title: key === label ? null : String(key) }, label),
       scalarView(item, itemSchema, key, currency),
-      ...notes(pointer),
+      ...notes(pointer, path),
       tools(label, item, path));
   }
 

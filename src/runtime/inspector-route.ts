@@ -11,6 +11,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/ui/tree.js': { file: 'tree.js', type: 'text/javascript; charset=utf-8' },
   '/ui/chart.js': { file: 'chart.js', type: 'text/javascript; charset=utf-8' },
   '/ui/webhooks.js': { file: 'webhooks.js', type: 'text/javascript; charset=utf-8' },
+  '/ui/drift.js': { file: 'drift.js', type: 'text/javascript; charset=utf-8' },
   '/ui/inspector.css': { file: 'inspector.css', type: 'text/css; charset=utf-8' },
 };
 
