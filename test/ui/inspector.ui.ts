@@ -123,7 +123,9 @@ describe('the event inspector, in Chromium', function () {
     await products.selectOption(['prod_workbook', '77']);
     await card.getByLabel('Destination URL').fill('ftp://files.example/hook');
     await card.getByRole('button', { name: 'Add trigger' }).click();
-    await card.getByRole('alert').filter({ hasText: 'Could not add the trigger: destination.url must be an http(s) URL' }).waitFor();
+    const refused = card.getByRole('alert').filter({ hasText: 'Could not add the trigger: destination.url must be an http(s) URL' });
+    await refused.waitFor();
+    await refused.scrollIntoViewIfNeeded();
     await shot(page, 'webhooks', 'inspector-webhooks.png');
 
     await card.getByLabel('Destination URL').fill(receiver.url);
