@@ -245,8 +245,15 @@ async function renderEvent(id, focus) {
   // Trigger id → module label, from the routing record (the trigger may since have been removed).
   const labels = new Map((event.routing ? event.routing.triggers : []).map((t) => [t.trigger, moduleLabel(t.module)]));
   const modulesOf = new Map((event.routing ? event.routing.triggers : []).map((t) => [t.trigger, t.module]));
+  // Triggers and bundles in the order the app defines its modules, as in the webhooks view.
+  const rank = (module) => {
+    const index = state.modules.findIndex((candidate) => candidate.name === module);
+    return index < 0 ? state.modules.length : index;
+  };
+  if (event.routing) event.routing.triggers.sort((a, b) => rank(a.module) - rank(b.module));
   const counters = new Map();
-  const bundles = event.bundles.map((bundle) => {
+  const ordered = [...event.bundles].sort((a, b) => rank(modulesOf.get(a.triggerId)) - rank(modulesOf.get(b.triggerId)) || a.id - b.id);
+  const bundles = ordered.map((bundle) => {
     const index = (counters.get(bundle.triggerId) || 0) + 1;
     counters.set(bundle.triggerId, index);
     return bundleView(bundle, { title: labels.get(bundle.triggerId) || `Trigger ${bundle.triggerId}`, module: modulesOf.get(bundle.triggerId) }, index);

@@ -175,6 +175,8 @@ describe('the event inspector, in Chromium', function () {
     const order = bundle.locator('li.branch', { has: page.locator('summary .field-label:text-is("Order")') }).first();
     expect(await order.locator(':scope > details > ul > li > .field-label').allTextContents()).to.deep.equal(['Order ID', 'Status', 'Total amount', 'Currency', 'Created at']);
     expect(await region.getByText('Watch One Time Sale: 1 bundle').count()).to.equal(1);
+    // Bundles in the app's module order, whichever trigger made its bundle first.
+    expect(await region.locator('[data-bundle] h4').allTextContents()).to.deep.equal(['Watch One Time Sale · bundle 1', 'Watch Customers · bundle 1']);
 
     await row('Total amount').hover();
     await row('Total amount').getByRole('button', { name: 'Copy path of Total amount' }).click();
