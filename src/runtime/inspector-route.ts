@@ -15,6 +15,9 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/ui/inspector.css': { file: 'inspector.css', type: 'text/css; charset=utf-8' },
 };
 
+/** The inspector's public paths: its static files, which hold no data. */
+export const INSPECTOR_PATHS = Object.keys(FILES);
+
 /** Serves the event inspector at `/`. */
 export function registerInspector(server: FastifyInstance): void {
   for (const [route, { file, type }] of Object.entries(FILES)) {

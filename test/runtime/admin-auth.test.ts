@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { loadApp } from '../../src/definition/loader';
+import { INSPECTOR_PATHS } from '../../src/runtime/inspector-route';
 import { rawRequest } from '../helpers/raw-http';
 import { TestRuntime } from '../helpers/runtime';
 
 const app = loadApp();
 
 // The routes anyone may call; every other route the router holds is an admin route and must demand the token.
-const PUBLIC_ROUTES = ['GET /', 'HEAD /', 'GET /ui/inspector.js', 'HEAD /ui/inspector.js', 'GET /ui/inspector.css', 'HEAD /ui/inspector.css', 'GET /health', 'HEAD /health', 'POST /hooks/:token'];
+const PUBLIC_ROUTES = [...INSPECTOR_PATHS.flatMap((path) => [`GET ${path}`, `HEAD ${path}`]), 'GET /health', 'HEAD /health', 'POST /hooks/:token'];
 
 describe('the admin API: authentication decided by the route', () => {
   let runtime: TestRuntime;
