@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDefinition } from '../definition/types';
 import { storedEventType } from '../mapping/route';
 import type { Clock } from './clock';
+import { registerDriftRoutes } from './drift-routes';
 import type { EventIngester } from './events';
 import { createTrigger, createWebhook, replayDelivery, RequestError } from './resources';
 import { pageOf, readCursor, readLimit, wholeList } from './paging';
@@ -20,6 +21,8 @@ interface ApiDeps {
   /** Whether triggers may forward to loopback, private and other non-public addresses. */
   allowPrivateDestinations: boolean;
   onChange: () => void;
+  /** False when drift bookkeeping is off (PLUGNPAID_DRIFT=off). */
+  driftEnabled: boolean;
 }
 
 /** The admin HTTP API under /api; `server` is the authenticated admin scope (see server.ts), not the root. */
@@ -161,4 +164,6 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     deps.onChange();
     return reply.code(202).send({ replayed: Number(request.params.id) });
   });
+
+  registerDriftRoutes(server, deps);
 }

@@ -1,5 +1,6 @@
 import type { AppDefinition } from '../definition/types';
 import type { ApiAccess } from '../mapping/enrich';
+import type { DriftBook } from './drift/drift-book';
 import { Enrichment, enrichEvent, planEvent, RoutedEvent, routeEvents, writePlan } from './processor';
 import type { StoredEvent } from './events';
 import { SearchIndex } from './search/search-index';
@@ -25,6 +26,7 @@ export class BatchProcessor {
     private readonly store: Store,
     private readonly app: AppDefinition,
     private readonly enrichment: EnrichmentOptions,
+    private readonly drift?: DriftBook,
   ) {
     this.search = new SearchIndex(store);
   }
@@ -41,6 +43,7 @@ export class BatchProcessor {
       this.store.transaction(() => {
         plans.forEach((plan) => writePlan(this.store, plan, now));
         this.search.index(routed);
+        this.drift?.record(routed.map((event) => ({ routed: event })));
       });
       count += batch.length;
     }
@@ -60,6 +63,7 @@ export class BatchProcessor {
       routing: null, error: null, received_at: event.receivedAt, processed_at: null, attempts: 0, retry_at: null,
     }));
     let background = eligible.length < events.length;
+    const processed: Array<{ routed: RoutedEvent; parsed: unknown }> = [];
     routeEvents(this.store, this.app, rows, eligible.map((event) => event.parsed)).forEach((routed, index) => {
       if (!routed.outcome && routed.triggers.some((trigger) => this.fetches(trigger.module))) {
         background = true;
@@ -74,8 +78,10 @@ export class BatchProcessor {
       }
       writePlan(this.store, plan, now);
       this.search.indexOne(routed, eligible[index].parsed);
+      processed.push({ routed, parsed: eligible[index].parsed });
       if (plan.bundles.some((bundle) => bundle.trigger.destination_url)) background = true;
     });
+    this.drift?.record(processed);
     return background;
   }
 

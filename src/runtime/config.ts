@@ -32,6 +32,8 @@ export interface RuntimeConfig {
   apiBase?: string;
   /** Parameters of the webhook made on first start, e.g. Plug&Pay's `{ "webhookKey": "…" }`. */
   webhookParameters?: Record<string, unknown>;
+  /** Keep the drift report (unknown types, unmapped fields, payload violations) as events are processed. */
+  drift: boolean;
 }
 
 export const DEFAULT_CONFIG: RuntimeConfig = {
@@ -52,6 +54,7 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   sync: 'FULL',
   // Request lines are logged at info; one per request costs more than the request, so they are opt-in.
   logLevel: 'warn',
+  drift: true,
 };
 
 /** A setting that cannot be used as given; the message names it and says what it accepts. */
@@ -88,6 +91,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_LOG_LEVEL) config.logLevel = env.PLUGNPAID_LOG_LEVEL;
   if (env.PLUGNPAID_API_TOKEN) config.apiToken = env.PLUGNPAID_API_TOKEN;
   if (env.PLUGNPAID_API_BASE) config.apiBase = env.PLUGNPAID_API_BASE;
+  if (env.PLUGNPAID_DRIFT) config.drift = !['off', 'false', '0', 'no'].includes(env.PLUGNPAID_DRIFT.toLowerCase());
   if (env.PLUGNPAID_WEBHOOK_PARAMETERS) config.webhookParameters = webhookParametersFrom(env.PLUGNPAID_WEBHOOK_PARAMETERS);
   return config;
 }

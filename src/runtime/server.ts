@@ -10,6 +10,7 @@ import { Clock, systemClock } from './clock';
 import { DEFAULT_CONFIG, RuntimeConfig } from './config';
 import { BatchProcessor } from './batch-processor';
 import { parseJsonBody } from './body-checks';
+import { DriftBook } from './drift/drift-book';
 import { Engine } from './engine';
 import { errorHandler } from './error-handler';
 import { EventIngester } from './events';
@@ -72,7 +73,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
     apiBase: config.apiBase,
     retryScheduleMs: config.retryScheduleMs,
   };
-  const processor = new BatchProcessor(store, app, enrichment);
+  const processor = new BatchProcessor(store, app, enrichment, config.drift ? new DriftBook(store, app) : undefined);
   const engine = new Engine(
     store,
     processor,
@@ -114,7 +115,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
         done(Object.assign(error as Error, { statusCode: 400 }), undefined);
       }
     });
-    registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick() });
+    registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick(), driftEnabled: config.drift });
     registerInsightRoutes(admin, { store, app, clock, api: enrichment });
   });
 

@@ -87,4 +87,22 @@ export const MIGRATIONS: string[] = [
   CREATE VIRTUAL TABLE event_search USING fts5(terms, content='', detail=none, contentless_delete=1);
   INSERT INTO event_search (rowid, terms) SELECT event_id, CAST(body AS TEXT) FROM event_bodies;
   `,
+  // Drift bookkeeping (what real traffic tells about the app's assumptions), counted per event as it is
+  // processed; unrouted and failed events are found by type for a replay of all of one type.
+  `
+  CREATE TABLE drift_types (
+    webhook_id TEXT NOT NULL, type TEXT NOT NULL, count INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+    example_event_id INTEGER NOT NULL, PRIMARY KEY (webhook_id, type)
+  ) WITHOUT ROWID;
+  CREATE TABLE drift_fields (
+    webhook_id TEXT NOT NULL, event_type TEXT NOT NULL, path TEXT NOT NULL, leaf INTEGER NOT NULL, count INTEGER NOT NULL,
+    example_event_id INTEGER NOT NULL, PRIMARY KEY (webhook_id, event_type, path)
+  ) WITHOUT ROWID;
+  CREATE TABLE drift_violations (
+    webhook_id TEXT NOT NULL, event_type TEXT NOT NULL, pointer TEXT NOT NULL, message TEXT NOT NULL, count INTEGER NOT NULL,
+    example_event_id INTEGER NOT NULL, PRIMARY KEY (webhook_id, event_type, pointer, message)
+  ) WITHOUT ROWID;
+  CREATE INDEX events_unrouted_by_type ON events(type, webhook_id) WHERE status = 'unrouted';
+  CREATE INDEX events_failed_by_type ON events(type, webhook_id) WHERE status = 'failed';
+  `,
 ];
