@@ -15,7 +15,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', sessionStorage: 'readonly', navigator: 'readonly', URLSearchParams: 'readonly', Node: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
   },
   {
-    files: ['bin/**/*.js'],
+    files: ['bin/**/*.js', 'bench/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,8 @@ async function freePort(): Promise<number> {
 /** Starts one server file as its own process (TypeScript through ts-node) and waits until it listens. */
 async function startServer(file: string, dir: string, extra: string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
-  const child = fork(join(__dirname, 'servers', file), [String(port), dir, ...extra], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const execArgv = file.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+  const child = fork(join(__dirname, 'servers', file), [String(port), dir, ...extra], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
@@ -145,7 +146,9 @@ async function main(): Promise<void> {
     const floorSqlite = await measure('floor-sqlite.ts', join(root, 'floor-sqlite'), '/', template, opts, [opts.sync]);
     const peer = await measure('peer.ts', join(root, 'peer'), '/hook', template, opts);
 
-    const ours = await startServer('ours.ts', join(root, 'ours'), [opts.sync]);
+    // Ours runs compiled, as `npm start` does; build first so the bench never measures a stale dist/.
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, '..', 'tsconfig.build.json')], { stdio: 'inherit' });
+    const ours = await startServer('ours.js', join(root, 'ours'), [opts.sync]);
     const hook = (await api(ours.port, '/api/webhooks')).items[0];
     const started = Date.now();
     const ack = await drive(hook.url, template, opts);

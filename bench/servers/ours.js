@@ -1,0 +1,9 @@
+'use strict';
+// Our runtime as `npm start` runs it: the compiled code in dist/ (run.ts builds it first), not ts-node, so its
+// memory and start-up are the product's. Default limits, at the sync level the bench asks for (FULL by default).
+const { createRuntime } = require('../../dist/runtime/server');
+
+const [port, dir, sync] = [Number(process.argv[2]), process.argv[3], process.argv[4] === 'NORMAL' ? 'NORMAL' : 'FULL'];
+const runtime = createRuntime({ host: '127.0.0.1', port, dataDir: dir, adminToken: 'bench-admin-token-000000000000', logLevel: 'warn', sync });
+runtime.listen().then(() => process.send?.('ready'));
+process.on('SIGTERM', () => runtime.close().then(() => process.exit(0)));

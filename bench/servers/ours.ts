@@ -1,7 +1,0 @@
-import { createRuntime } from '../../src/runtime/server';
-
-// Our runtime as `npm start` runs it (default limits), at the sync level the bench asks for (FULL by default).
-const [port, dir, sync] = [Number(process.argv[2]), process.argv[3], process.argv[4] === 'NORMAL' ? 'NORMAL' : 'FULL'] as const;
-const runtime = createRuntime({ host: '127.0.0.1', port, dataDir: dir, adminToken: 'bench-admin-token-000000000000', logLevel: 'warn', sync });
-runtime.listen().then(() => process.send?.('ready'));
-process.on('SIGTERM', () => runtime.close().then(() => process.exit(0)));
