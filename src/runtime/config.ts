@@ -24,6 +24,18 @@ export interface RuntimeConfig {
   maxEventBundles: number;
   /** Bytes (JSON) of the bundles one event may make over all its triggers; past it the trigger that crosses it fails. */
   maxEventBundleBytes: number;
+  /** Open connections at most; connections over it are closed as they arrive. */
+  maxConnections: number;
+  /** Time a connection has to send its request headers (also how long a silent connection stays open). */
+  headersTimeoutMs: number;
+  /** Time a connection has to send its whole request, body included. */
+  requestTimeoutMs: number;
+  /** Mean event-loop delay past which requests are answered 503 with Retry-After; 0 turns it off. */
+  maxEventLoopDelayMs: number;
+  /** Authenticated admin API requests per address and minute. */
+  adminRequestsPerMinute: number;
+  /** Wrong admin tokens per address and minute; past them the address is locked out for the rest of the minute. */
+  failedSignInsPerMinute: number;
   sync: SyncLevel;
   logLevel: string;
   /** The API token for modules that fetch their object (Plug&Pay); it fills the connection's password field. */
@@ -51,6 +63,16 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   // Far above real orders (a handful of lines); they bound what one outsider's payload can make us build.
   maxEventBundles: 1000,
   maxEventBundleBytes: 16 * 1024 * 1024,
+  // Far above the bench's 50 concurrent senders and a browser's few, far below the open-file limit (ulimit -n).
+  maxConnections: 1000,
+  // Plug&Paid sends a webhook (at most bodyLimitBytes) in one go; a slow sender needs seconds, not minutes.
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 15_000,
+  // A mean delay of a second means requests are already queueing for seconds; shed them with 503 instead.
+  maxEventLoopDelayMs: 1_000,
+  // The inspector polls a few calls a second; a script walking all events with limit=1000 stays far below.
+  adminRequestsPerMinute: 1_200,
+  failedSignInsPerMinute: 20,
   sync: 'FULL',
   // Request lines are logged at info; one per request costs more than the request, so they are opt-in.
   logLevel: 'warn',
@@ -88,6 +110,12 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_DELIVERY_CONCURRENCY) config.deliveryConcurrency = wholeNumber(env.PLUGNPAID_DELIVERY_CONCURRENCY, 'PLUGNPAID_DELIVERY_CONCURRENCY', 1);
   if (env.PLUGNPAID_MAX_EVENT_BUNDLES) config.maxEventBundles = wholeNumber(env.PLUGNPAID_MAX_EVENT_BUNDLES, 'PLUGNPAID_MAX_EVENT_BUNDLES', 1);
   if (env.PLUGNPAID_MAX_EVENT_BYTES) config.maxEventBundleBytes = wholeNumber(env.PLUGNPAID_MAX_EVENT_BYTES, 'PLUGNPAID_MAX_EVENT_BYTES', 1);
+  if (env.PLUGNPAID_MAX_CONNECTIONS) config.maxConnections = wholeNumber(env.PLUGNPAID_MAX_CONNECTIONS, 'PLUGNPAID_MAX_CONNECTIONS', 1);
+  if (env.PLUGNPAID_HEADERS_TIMEOUT_MS) config.headersTimeoutMs = wholeNumber(env.PLUGNPAID_HEADERS_TIMEOUT_MS, 'PLUGNPAID_HEADERS_TIMEOUT_MS', 100);
+  if (env.PLUGNPAID_REQUEST_TIMEOUT_MS) config.requestTimeoutMs = wholeNumber(env.PLUGNPAID_REQUEST_TIMEOUT_MS, 'PLUGNPAID_REQUEST_TIMEOUT_MS', 100);
+  if (env.PLUGNPAID_MAX_EVENT_LOOP_DELAY_MS) config.maxEventLoopDelayMs = wholeNumber(env.PLUGNPAID_MAX_EVENT_LOOP_DELAY_MS, 'PLUGNPAID_MAX_EVENT_LOOP_DELAY_MS', 0);
+  if (env.PLUGNPAID_ADMIN_RATE_LIMIT) config.adminRequestsPerMinute = wholeNumber(env.PLUGNPAID_ADMIN_RATE_LIMIT, 'PLUGNPAID_ADMIN_RATE_LIMIT', 1);
+  if (env.PLUGNPAID_FAILED_SIGNIN_LIMIT) config.failedSignInsPerMinute = wholeNumber(env.PLUGNPAID_FAILED_SIGNIN_LIMIT, 'PLUGNPAID_FAILED_SIGNIN_LIMIT', 1);
   if (env.PLUGNPAID_LOG_LEVEL) config.logLevel = env.PLUGNPAID_LOG_LEVEL;
   if (env.PLUGNPAID_API_TOKEN) config.apiToken = env.PLUGNPAID_API_TOKEN;
   if (env.PLUGNPAID_API_BASE) config.apiBase = env.PLUGNPAID_API_BASE;

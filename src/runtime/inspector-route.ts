@@ -18,12 +18,12 @@ const FILES: Record<string, { file: string; type: string }> = {
 /** The inspector's public paths: its static files, which hold no data. */
 export const INSPECTOR_PATHS = Object.keys(FILES);
 
-/** Serves the event inspector at `/`. */
+/** Serves the event inspector at `/`; its CSP and framing headers come from the scope's helmet (security-headers.ts). */
 export function registerInspector(server: FastifyInstance): void {
   for (const [route, { file, type }] of Object.entries(FILES)) {
     const body = readFileSync(join(UI_DIR, file));
     server.get(route, async (_request, reply) =>
-      reply.header('content-type', type).header('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'").header('x-content-type-options', 'nosniff').send(body),
+      reply.header('content-type', type).send(body),
     );
   }
 }

@@ -1,3 +1,5 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { FastifyInstance } from 'fastify';
 import type { LookupFunction } from 'node:net';
 import { loadApp } from '../definition/loader';
@@ -13,12 +15,15 @@ import { parseJsonBody } from './body-checks';
 import { DriftBook } from './drift/drift-book';
 import { Engine } from './engine';
 import { errorHandler } from './error-handler';
+import { connectionTimeouts, registerEdgeLimits } from './edge-limits';
 import { EventIngester } from './events';
+import { registerHealthRoute } from './health-route';
 import { registerIngestRoute } from './ingest-route';
 import { registerInsightRoutes } from './insight-routes';
 import { registerInspector } from './inspector-route';
 import { rejectNonPathTargets } from './request-target';
 import { ensureDefaultWebhook } from './resources';
+import { SECURITY_HEADERS } from './security-headers';
 import { Store } from './store/store';
 import { deliveryAgent } from './destination-policy';
 import { webhookView } from './views';
@@ -53,9 +58,7 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
   const { token: adminToken, created: adminTokenCreated } = loadAdminToken(config.dataDir, config.adminToken);
   const server = Fastify({
     bodyLimit: config.bodyLimitBytes,
-    connectionTimeout: 60_000,
-    requestTimeout: 30_000,
-    keepAliveTimeout: 5_000,
+    ...connectionTimeouts(config),
     logger:
       options.logger === false
         ? false
@@ -65,7 +68,6 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
             serializers: { req: (request) => ({ method: request.method, url: redactUrl(request.url) }) },
           },
   });
-  server.server.headersTimeout = 10_000;
   let address = `http://${config.host}:${config.port}`;
   const baseUrl = () => (config.publicUrl ?? address).replace(/\/$/, '');
   const enrichment = {
@@ -95,18 +97,25 @@ export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock;
   });
   server.setErrorHandler(errorHandler);
   server.addHook('onRequest', rejectNonPathTargets);
+  registerEdgeLimits(server, config);
   // Webhook bodies stay raw bytes: the secret check needs them exactly as sent, and UTF-8 must be checked strictly.
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  registerInspector(server);
-  server.get('/health', async () => ({ ok: true, events: store.sql.countEvents.get()!.count }));
+  server.register(async (ui) => {
+    await ui.register(helmet, SECURITY_HEADERS);
+    registerInspector(ui);
+  });
+  registerHealthRoute(server, store, () => clock.now());
   const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs, (events, now) => processor.processOnStore(events, now));
   registerIngestRoute(server, { store, app, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick() });
   // Every admin route lives in this one scope, so the router (which decodes the path) decides that the token is
   // needed: no spelling of a path reaches an admin handler without it.
+  // Rate limits count per address; authenticated calls and wrong tokens each have their own (see config.ts).
   server.register(async (admin) => {
-    admin.addHook('onRequest', requireAdminToken(adminToken));
+    await admin.register(helmet, SECURITY_HEADERS);
+    await admin.register(rateLimit, { max: config.adminRequestsPerMinute, timeWindow: 60_000 });
+    admin.addHook('onRequest', requireAdminToken(adminToken, admin.createRateLimit({ max: config.failedSignInsPerMinute, timeWindow: 60_000 })));
     admin.removeAllContentTypeParsers();
     admin.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
       try {

@@ -16,7 +16,8 @@ describe('the admin API: authentication decided by the route', () => {
   let processedAt: string;
 
   before(async () => {
-    runtime = await new TestRuntime().start();
+    // This walk sends hundreds of wrong tokens on purpose; the lockout is tested on its own below.
+    runtime = await new TestRuntime(undefined, { failedSignInsPerMinute: 100_000 }).start();
     port = Number(new URL(runtime.url).port);
     const hook = await runtime.defaultWebhook();
     const sample = app.modules[0].samples[0].payload;
@@ -105,5 +106,49 @@ describe('the admin API: authentication decided by the route', () => {
   it('keeps the public routes public', async () => {
     expect((await rawRequest(port, line('GET', '/health'))).status).to.equal(200);
     expect((await rawRequest(port, line('GET', '/'))).status).to.equal(200);
+  });
+});
+
+describe('the admin API: rate limits', () => {
+  let runtime: TestRuntime;
+  let port: number;
+  afterEach(async () => runtime.destroy());
+  const start = async (options: { failedSignInsPerMinute?: number; adminRequestsPerMinute?: number }) => {
+    runtime = await new TestRuntime(undefined, options).start();
+    port = Number(new URL(runtime.url).port);
+  };
+
+  it('locks an address out after too many wrong tokens, even for the right token, and says when to retry', async () => {
+    await start({ failedSignInsPerMinute: 5 });
+    const hook = await runtime.defaultWebhook();
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) statuses.push((await rawRequest(port, 'GET /api/webhooks HTTP/1.1', { authorization: `Bearer wrong-${i}` })).status);
+    expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 429, 429]);
+    const right = await runtime.api('GET', '/api/webhooks');
+    expect(right.status).to.equal(429);
+    expect(right.body.error).to.match(/^too many wrong admin tokens from this address; try again in \d+ s$/);
+    const raw = await fetch(`${runtime.url}/api/webhooks`, { headers: { authorization: `Bearer ${runtime.runtime.adminToken}` } });
+    expect(Number(raw.headers.get('retry-after'))).to.be.within(1, 60);
+    // Webhooks are not admin calls: Plug&Paid is never locked out by someone guessing admin tokens.
+    expect((await runtime.post(hook.url, JSON.stringify(app.modules[0].samples[0].payload))).status).to.equal(200);
+  });
+
+  it('answers 429 past the authenticated request limit, with Retry-After', async () => {
+    await start({ adminRequestsPerMinute: 10 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await runtime.api('GET', '/api/modules')).status);
+    expect(statuses.filter((status) => status === 200)).to.have.length(10);
+    expect(statuses.slice(10)).to.deep.equal([429, 429]);
+    const limited = await fetch(`${runtime.url}/api/modules`, { headers: { authorization: `Bearer ${runtime.runtime.adminToken}` } });
+    expect(limited.status).to.equal(429);
+    expect(Number(limited.headers.get('retry-after'))).to.be.within(1, 60);
+  });
+
+  it('leaves webhook intake out of the admin limits: a burst of 200 events is all acknowledged', async () => {
+    await start({ adminRequestsPerMinute: 10, failedSignInsPerMinute: 1 });
+    const hook = (await runtime.api('GET', '/api/webhooks')).body.items[0];
+    const payload = app.modules[0].samples[0].payload as Record<string, unknown>;
+    const statuses = await Promise.all(Array.from({ length: 200 }, (_, i) => runtime.post(hook.url, JSON.stringify({ ...payload, burst: i })).then((answer) => answer.status)));
+    expect(statuses.filter((status) => status !== 200)).to.deep.equal([]);
   });
 });

@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import { connect, Socket } from 'node:net';
+import { loadApp } from '../../src/definition/loader';
+import { TestRuntime } from '../helpers/runtime';
+
+const app = loadApp();
+const sample = JSON.stringify(app.modules[0].samples[0].payload);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Opens `count` loopback connections that send nothing (or what `send` says); each records when it was closed. */
+async function openSilent(port: number, count: number, send?: (socket: Socket) => void): Promise<Array<{ socket: Socket; closedAt?: number; answer: string }>> {
+  const sockets = Array.from({ length: count }, () => {
+    const entry: { socket: Socket; closedAt?: number; answer: string } = { socket: connect(port, '127.0.0.1'), answer: '' };
+    entry.socket.on('data', (chunk) => (entry.answer += String(chunk)));
+    entry.socket.on('error', () => undefined);
+    entry.socket.on('close', () => (entry.closedAt = Date.now()));
+    if (send) entry.socket.on('connect', () => send(entry.socket));
+    return entry;
+  });
+  await sleep(300);
+  return sockets;
+}
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
+    await sleep(50);
+  }
+}
+
+describe('the runtime under a connection flood', function () {
+  this.timeout(30_000);
+  let runtime: TestRuntime;
+  let port: number;
+  let flood: Array<{ socket: Socket; closedAt?: number; answer: string }> = [];
+  const open = async () => new Promise<number>((resolve) => runtime.runtime.server.server.getConnections((_error, count) => resolve(count)));
+
+  afterEach(async () => {
+    for (const { socket } of flood) socket.destroy();
+    flood = [];
+    await runtime.destroy();
+  });
+  const start = async (options: { maxConnections: number; headersTimeoutMs?: number; requestTimeoutMs?: number }) => {
+    runtime = await new TestRuntime(undefined, options).start();
+    port = Number(new URL(runtime.url).port);
+    return runtime.defaultWebhook();
+  };
+
+  it('holds open connections at the cap, closes silent ones after the headers timeout, then serves webhooks again', async () => {
+    const hook = await start({ maxConnections: 20, headersTimeoutMs: 1000 });
+    const started = Date.now();
+    flood = await openSilent(port, 60);
+    expect(await open()).to.be.at.most(20);
+    expect(flood.filter((entry) => entry.closedAt !== undefined).length).to.be.at.least(40);
+    await waitFor('closing every silent connection', () => flood.every((entry) => entry.closedAt !== undefined), 8000);
+    const lastClosed = Math.max(...flood.map((entry) => entry.closedAt!)) - started;
+    expect(lastClosed).to.be.below(6000);
+    expect(flood.filter((entry) => entry.answer.startsWith('HTTP/1.1 408')).length).to.be.at.least(1);
+    expect((await runtime.post(hook.url, sample)).status).to.equal(200);
+  });
+
+  it('answers webhooks at once while a flood stays under the cap', async () => {
+    const hook = await start({ maxConnections: 50, headersTimeoutMs: 5000 });
+    flood = await openSilent(port, 30);
+    expect(flood.every((entry) => entry.closedAt === undefined)).to.equal(true);
+    const statuses = [];
+    for (let i = 0; i < 10; i += 1) statuses.push((await runtime.post(hook.url, JSON.stringify({ ...JSON.parse(sample), n: i }))).status);
+    expect(statuses).to.deep.equal(Array(10).fill(200));
+  });
+
+  it('answers 408 and closes a connection that trickles its body past the request timeout, storing nothing', async () => {
+    const hook = await start({ maxConnections: 50, headersTimeoutMs: 1000, requestTimeoutMs: 1500 });
+    const path = new URL(hook.url).pathname;
+    flood = await openSilent(port, 1, (socket) => {
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+      const trickle = setInterval(() => socket.writable && socket.write(' '), 100);
+      socket.on('close', () => clearInterval(trickle));
+    });
+    await waitFor('closing the trickling connection', () => flood[0].closedAt !== undefined, 6000);
+    expect(flood[0].answer).to.match(/^HTTP\/1\.1 408/);
+    expect((await runtime.api('GET', '/api/events')).body.items).to.deep.equal([]);
+  });
+
+  it('keeps the defaults far above the bench: 1000 connections, 5 s for headers, 15 s per request', async () => {
+    runtime = await new TestRuntime().start();
+    const server = runtime.runtime.server.server;
+    expect({ max: server.maxConnections, headers: server.headersTimeout, request: server.requestTimeout }).to.deep.equal({ max: 1000, headers: 5000, request: 15000 });
+  });
+});
+
+describe('the runtime when its event loop lags', function () {
+  this.timeout(30_000);
+  let runtime: TestRuntime;
+  afterEach(async () => runtime.destroy());
+
+  it('answers webhooks 503 with Retry-After while the lag lasts, stores nothing, and 200 once it is over', async () => {
+    runtime = await new TestRuntime(undefined, { maxEventLoopDelayMs: 50 }).start();
+    const hook = await runtime.defaultWebhook();
+    // Blocks the loop 150 ms at a time (the server runs in this process): a mean delay far over 50 ms.
+    const lag = setInterval(() => {
+      const until = Date.now() + 150;
+      while (Date.now() < until);
+    }, 5);
+    let refused: Response | undefined;
+    let acknowledged = 0;
+    try {
+      for (let i = 0; i < 40 && !refused; i += 1) {
+        const response = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...JSON.parse(sample), n: i }) });
+        if (response.status === 503) refused = response;
+        else expect(response.status).to.equal(200);
+        acknowledged += response.status === 200 ? 1 : 0;
+      }
+    } finally {
+      clearInterval(lag);
+    }
+    expect(refused, 'no 503 while the event loop lagged').to.not.equal(undefined);
+    expect(refused!.headers.get('retry-after')).to.equal('10');
+    expect(((await refused!.json()) as { error: string }).error).to.match(/^the runtime is overloaded \(its event loop lags\); nothing was stored, retry in 10 s$/);
+    await waitFor('recovering from the lag', async () => (await fetch(`${runtime.url}/health`)).status === 200, 5000);
+    expect((await runtime.api('GET', '/api/events?limit=1000')).body.items.length).to.equal(acknowledged);
+    const answer = await runtime.post(hook.url, JSON.stringify({ ...JSON.parse(sample), after: 'lag' }));
+    expect(answer.status).to.equal(200);
+  });
+});
