@@ -35,7 +35,7 @@ export function serveCommand(io: CliIo): Command {
     .option('--port <port>', `port, 0 to 65535 (env PLUGNPAID_PORT, default ${DEFAULT_CONFIG.port})`, wholeNumberArgument('--port', 0, 65535))
     .option('--data <dir>', `data directory (env PLUGNPAID_DATA, default ${DEFAULT_CONFIG.dataDir})`)
     .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
-    .option('--admin-token <token>', 'use this admin token (env PLUGNPAID_ADMIN_TOKEN) instead of the generated one')
+    .option('--admin-token <token>', 'use this admin token instead of the generated one; prefer env PLUGNPAID_ADMIN_TOKEN, as a flag it shows in ps and shell history')
     .option('--public-url <url>', 'the URL Plug&Paid reaches this server at, for printed webhook URLs (env PLUGNPAID_PUBLIC_URL)')
     .option('--allow-private-destinations', 'let triggers forward to loopback, private and link-local addresses, e.g. a service on this host (env PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS=1)')
     .action(async (options: ServeOptions) => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { connect, Socket } from 'node:net';
 import { loadApp } from '../../src/definition/loader';
+import { configFromEnv, ConfigError } from '../../src/runtime/config';
 import { TestRuntime } from '../helpers/runtime';
 
 const app = loadApp();
@@ -121,5 +122,24 @@ describe('the runtime when its event loop lags', function () {
     expect((await runtime.api('GET', '/api/events?limit=1000')).body.items.length).to.equal(acknowledged);
     const answer = await runtime.post(hook.url, JSON.stringify({ ...JSON.parse(sample), after: 'lag' }));
     expect(answer.status).to.equal(200);
+  });
+});
+
+describe('the limit settings', () => {
+  it('reads every limit from its PLUGNPAID_* variable', () => {
+    const env = {
+      PLUGNPAID_MAX_CONNECTIONS: '64',
+      PLUGNPAID_HEADERS_TIMEOUT_MS: '2000',
+      PLUGNPAID_REQUEST_TIMEOUT_MS: '9000',
+      PLUGNPAID_MAX_EVENT_LOOP_DELAY_MS: '0',
+      PLUGNPAID_ADMIN_RATE_LIMIT: '100',
+      PLUGNPAID_FAILED_SIGNIN_LIMIT: '5',
+    };
+    expect(configFromEnv(env)).to.deep.equal({ maxConnections: 64, headersTimeoutMs: 2000, requestTimeoutMs: 9000, maxEventLoopDelayMs: 0, adminRequestsPerMinute: 100, failedSignInsPerMinute: 5 });
+  });
+
+  it('refuses a limit that is not a whole number, naming the variable', () => {
+    expect(() => configFromEnv({ PLUGNPAID_MAX_CONNECTIONS: '0' })).to.throw(ConfigError, 'PLUGNPAID_MAX_CONNECTIONS must be a whole number ≥ 1, not "0"');
+    expect(() => configFromEnv({ PLUGNPAID_FAILED_SIGNIN_LIMIT: 'lots' })).to.throw(ConfigError, 'PLUGNPAID_FAILED_SIGNIN_LIMIT must be a whole number ≥ 1, not "lots"');
   });
 });
