@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { loadApp } from '../../src/definition/loader';
+import { INSPECTOR_PATHS } from '../../src/runtime/inspector-route';
 import { TestRuntime } from '../helpers/runtime';
 
 const app = loadApp();
@@ -47,7 +48,7 @@ describe('the runtime: headers for browsers', () => {
     expect(response.headers.get('strict-transport-security'), what).to.equal(null);
   };
 
-  for (const path of ['/', '/ui/inspector.js', '/ui/inspector.css']) {
+  for (const path of INSPECTOR_PATHS) {
     it(`sends the inspector's ${path} with a strict CSP, no framing, no referrer and nosniff`, async () => {
       const response = await fetch(`${runtime.url}${path}`);
       expect(response.status).to.equal(200);
