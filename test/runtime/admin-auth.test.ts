@@ -113,7 +113,7 @@ describe('the admin API: rate limits', () => {
   let runtime: TestRuntime;
   let port: number;
   afterEach(async () => runtime.destroy());
-  const start = async (options: { failedSignInsPerMinute?: number; adminRequestsPerMinute?: number }) => {
+  const start = async (options: { failedSignInsPerMinute?: number; adminRequestsPerMinute?: number; maxEventLoopDelayMs?: number }) => {
     runtime = await new TestRuntime(undefined, options).start();
     port = Number(new URL(runtime.url).port);
   };
@@ -145,7 +145,9 @@ describe('the admin API: rate limits', () => {
   });
 
   it('leaves webhook intake out of the admin limits: a burst of 200 events is all acknowledged', async () => {
-    await start({ adminRequestsPerMinute: 10, failedSignInsPerMinute: 1 });
+    // The overload guard is off here: 200 requests landing in one event-loop turn can lag it past a second on a
+    // loaded machine, and its 503s (which Plug&Paid retries) are tested in edge-limits.test.ts.
+    await start({ adminRequestsPerMinute: 10, failedSignInsPerMinute: 1, maxEventLoopDelayMs: 0 });
     const hook = (await runtime.api('GET', '/api/webhooks')).body.items[0];
     const payload = app.modules[0].samples[0].payload as Record<string, unknown>;
     const statuses = await Promise.all(Array.from({ length: 200 }, (_, i) => runtime.post(hook.url, JSON.stringify({ ...payload, burst: i })).then((answer) => answer.status)));
