@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { Deployer } from '../deploy/deploy';
 import { DeployError, MakeClient } from '../deploy/make-client';
 import { exportToFolder } from '../export/export-to-folder';
-import { exportableApp } from './export-command';
+import { validAppFor } from './app-report';
 import { CliIo, ExitCode } from './io';
 import { wholeNumberArgument } from './options';
 
@@ -30,7 +30,7 @@ export function deployCommand(io: CliIo, retryDelayMs?: number): Command {
     .option('--dir <dir>', 'export folder; its makecomapp.json keeps the local ↔ remote names between deploys', './make-app')
     .option('--dry-run', 'print the calls without making them')
     .action(async (options: DeployOptions) => {
-      const app = exportableApp(io, options.app);
+      const app = validAppFor(io, options.app, 'Not deployed');
       const dir = resolve(options.dir);
       exportToFolder(app, dir);
       const key = io.env[MAKE_KEY_VARIABLE];

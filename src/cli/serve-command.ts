@@ -4,6 +4,7 @@ import { adminTokenFile } from '../runtime/admin-token';
 import { ConfigError, configFromEnv, DEFAULT_CONFIG, RuntimeConfig } from '../runtime/config';
 import { createRuntime } from '../runtime/server';
 import { requiredWebhookParameters } from '../runtime/webhook-verification';
+import { validAppFor } from './app-report';
 import { CliIo, ExitCode } from './io';
 import { wholeNumberArgument } from './options';
 
@@ -47,6 +48,7 @@ export function serveCommand(io: CliIo): Command {
       if (options.adminToken) config.adminToken = options.adminToken;
       if (options.publicUrl) config.publicUrl = options.publicUrl;
       if (options.allowPrivateDestinations) config.allowPrivateDestinations = true;
+      validAppFor(io, config.appDir, 'Not serving');
       const runtime = createRuntime(config);
       const address = await runtime.listen();
       const dataDir = config.dataDir ?? DEFAULT_CONFIG.dataDir;

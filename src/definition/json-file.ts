@@ -1,25 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+import { JsonSource, Position } from './source-map';
 
-/** Result of reading a JSON file: the value, or a message that says where parsing stopped. */
-export type JsonRead = { ok: true; value: unknown } | { ok: false; message: string };
+/** Result of reading a JSON file: the value and its text, or a message that says where parsing stopped. */
+export type JsonRead =
+  | { ok: true; value: unknown; source: JsonSource }
+  | { ok: false; message: string; reason: 'missing' | 'unreadable' | 'invalid'; position?: Position };
 
 /** 1-based line and column of a character offset. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, column: before[before.length - 1].length + 1 };
+export function lineAndColumn(text: string, offset: number): Position {
+  return new JsonSource(text).positionOfOffset(offset);
 }
 
 /** Parses strict JSON text; an error names the line, column and what was expected. */
 export function parseJsonText(text: string): JsonRead {
   const errors: ParseError[] = [];
   const value = parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const source = new JsonSource(text);
   if (errors.length > 0) {
     const first = errors[0];
-    const { line, column } = lineAndColumn(text, first.offset);
-    return { ok: false, message: `invalid JSON at line ${line}, column ${column} (character ${first.offset + 1}): ${describeParseError(printParseErrorCode(first.error))}` };
+    const position = source.positionOfOffset(first.offset);
+    const message = `invalid JSON at line ${position.line}, column ${position.column} (character ${first.offset + 1}): ${describeParseError(printParseErrorCode(first.error))}`;
+    return { ok: false, message, reason: 'invalid', position };
   }
-  return { ok: true, value };
+  return { ok: true, value, source };
 }
 
 // 'CommaExpected' → 'comma expected'.
@@ -34,7 +38,8 @@ export function readJsonFile(path: string): JsonRead {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'unknown error'})` };
+    if (code === 'ENOENT') return { ok: false, message: 'file not found', reason: 'missing' };
+    return { ok: false, message: `cannot read the file (${code ?? 'unknown error'})`, reason: 'unreadable' };
   }
   return parseJsonText(text);
 }

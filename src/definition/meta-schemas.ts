@@ -23,7 +23,7 @@ let compiled: Record<string, ValidateFunction> | undefined;
 /** The compiled validator for one kind of definition file (compiled once per process). */
 export function metaValidator(name: MetaSchemaName): ValidateFunction {
   if (!compiled) {
-    const ajv = createAjv();
+    const ajv = createAjv({ verbose: true });
     const schemas = readdirSync(META_SCHEMA_DIR)
       .filter((file) => file.endsWith('.schema.json'))
       .map((file) => JSON.parse(readFileSync(join(META_SCHEMA_DIR, file), 'utf8')) as { $id: string });

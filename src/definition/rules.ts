@@ -1,60 +1,80 @@
-import { isRecord } from '../iml/values';
 import { violations } from '../mapping/bundle-validator';
 import { mapWithModule, payloadViolations } from '../mapping/map-event';
 import { eventOfBody, eventTypeOf, mappingInput } from '../mapping/route';
+import { bundleDifferences, describeDifferences } from './bundle-diff';
+import { conventionRules } from './conventions';
+import type { LoadGaps } from './loader';
 import { BUNDLE_PER_ORDER_LINE, PRODUCT_FILTER } from './order-lines';
 import type { Problem } from './problems';
-import type { JsonSchema } from './schema-resolver';
-import { templateProblems } from './template-check';
+import { originOf } from './schema-resolver';
+import { didYouMean, nearestNames } from './suggest';
+import { templateProblems, templateTextProblems } from './template-check';
+import { walkFields } from './walk-fields';
 import type { AppDefinition, ModuleDefinition, Parameter } from './types';
 
+/** A cross-file rule: the problems it finds in the loaded app, skipping what could not be loaded. */
+export type AppRule = (app: AppDefinition, gaps: LoadGaps) => Problem[];
+
 /** Cross-file rules that need the whole loaded app; each returns the problems it finds. */
-export const appRules: Array<(app: AppDefinition) => Problem[]> = [
+export const appRules: AppRule[] = [
   moduleReferences,
   rpcReferences,
   catalogueCoverage,
   communicationTemplates,
   outputTemplates,
-  outputLabels,
   orderLineSource,
   sampleConformance,
+  ...conventionRules,
 ];
 
+function withSuggestion(problem: Problem, name: string, known: Iterable<string>): Problem {
+  const suggestion = didYouMean(name, known);
+  return suggestion ? { ...problem, suggestion } : problem;
+}
+
+// References are checked against what the manifest declares, so a declared file that failed to load (reported
+// once, in that file) does not also make every reference to it "unknown".
 function moduleReferences(app: AppDefinition): Problem[] {
+  const declared = Object.keys(app.manifest.components.webhooks);
   return app.modules.flatMap((module) =>
-    app.webhooks[module.webhook]
+    declared.includes(module.webhook)
       ? []
-      : [{ file: module.files.module, pointer: '/webhook', module: module.name, message: `webhook '${module.webhook}' does not exist (known: ${Object.keys(app.webhooks).join(', ') || 'none'})` }],
+      : [withSuggestion({ file: module.files.module, pointer: '/webhook', module: module.name, message: `webhook '${module.webhook}' does not exist (known: ${declared.join(', ') || 'none'})` }, module.webhook, declared)],
   );
 }
 
 function rpcReferences(app: AppDefinition): Problem[] {
+  const declared = Object.keys(app.manifest.components.rpcs);
+  const sharedValues = Object.values(app.sharedParameters);
   const check = (parameters: Parameter[], file: string, pointer: (index: number) => string, module?: string): Problem[] =>
     parameters.flatMap((parameter, index) => {
       const match = typeof parameter.options === 'string' ? /^rpc:\/\/(.+)$/.exec(parameter.options) : null;
-      if (!match || app.rpcs[match[1]]) return [];
-      return [{ file, pointer: pointer(index), module, message: `parameter '${parameter.name}' uses RPC '${match[1]}', which does not exist (known: ${Object.keys(app.rpcs).join(', ') || 'none'})` }];
+      // A module's shared parameters are checked once, in connector/parameters.json.
+      if (!match || declared.includes(match[1]) || (module && sharedValues.includes(parameter))) return [];
+      const message = `parameter '${parameter.name}' uses RPC '${match[1]}', which does not exist (known: ${declared.join(', ') || 'none'})`;
+      return [withSuggestion({ file, pointer: pointer(index), module, message }, match[1], declared)];
     });
   const shared = Object.entries(app.sharedParameters);
   return [
     ...check(app.connection.parameters, app.connection.file, (i) => `/parameters/${i}/options`),
     ...Object.values(app.webhooks).flatMap((webhook) => check(webhook.parameters, webhook.file, (i) => `/parameters/${i}/options`)),
     ...check(shared.map(([, parameter]) => parameter), app.manifest.components.parameters, (i) => `/${shared[i][0]}/options`),
-    ...app.modules.flatMap((module) =>
-      check(module.parameters.filter((parameter) => !Object.values(app.sharedParameters).includes(parameter)), module.files.module, () => '/parameters', module.name),
-    ),
+    ...app.modules.flatMap((module) => check(module.parameters, module.files.module, (i) => `/parameters/${i}/options`, module.name)),
   ];
 }
 
-function catalogueCoverage(app: AppDefinition): Problem[] {
+function catalogueCoverage(app: AppDefinition, gaps: LoadGaps): Problem[] {
+  if (gaps.catalogue) return [];
   const file = app.manifest.components.events;
   const problems: Problem[] = [];
-  const moduleNames = new Set(app.modules.map((module) => module.name));
+  const listed = app.manifest.components.modules;
   const claimed = new Map<string, string>();
   for (const event of Object.values(app.events)) {
     const at = `/events/${event.type}`;
     event.modules.forEach((name, index) => {
-      if (!moduleNames.has(name)) problems.push({ file, pointer: `${at}/modules/${index}`, message: `module '${name}' is not in manifest.json's module list` });
+      if (!listed.includes(name)) {
+        problems.push(withSuggestion({ file, pointer: `${at}/modules/${index}`, message: `module '${name}' is not in manifest.json's module list` }, name, listed));
+      }
     });
     if (event.modules.length === 0 && !event.unwatched) {
       problems.push({ file, pointer: at, message: `no module watches event '${event.type}': add a module, or mark it "unwatched": true` });
@@ -62,17 +82,20 @@ function catalogueCoverage(app: AppDefinition): Problem[] {
     if (event.modules.length > 0 && event.unwatched) {
       problems.push({ file, pointer: `${at}/unwatched`, message: `event '${event.type}' is marked unwatched but lists modules` });
     }
-    if (!app.payloadSchemas[event.payload]) {
-      problems.push({ file, pointer: `${at}/payload`, message: `payload kind '${event.payload}' has no schema in manifest.json components.payloads` });
+    const kinds = Object.keys(app.manifest.components.payloads);
+    if (!kinds.includes(event.payload)) {
+      problems.push(withSuggestion({ file, pointer: `${at}/payload`, message: `payload kind '${event.payload}' has no schema in manifest.json components.payloads` }, event.payload, kinds));
     }
-    for (const name of [event.type, ...event.aliases]) {
-      const owner = claimed.get(name);
-      if (owner && owner !== event.type) problems.push({ file, pointer: `${at}/aliases`, message: `'${name}' is already used by event '${owner}'` });
-      claimed.set(name, event.type);
-    }
+    event.aliases.forEach((alias, index) => {
+      const owner = claimed.get(alias);
+      if (owner && owner !== event.type) problems.push({ file, pointer: `${at}/aliases/${index}`, message: `'${alias}' is already used by event '${owner}'` });
+    });
+    for (const name of [event.type, ...event.aliases]) if (!claimed.has(name)) claimed.set(name, event.type);
   }
+  // A misspelt module name in the catalogue leaves the module it meant without events: one mistake, said once.
+  const misspelt = Object.values(app.events).flatMap((event) => event.modules.filter((name) => !listed.includes(name)));
   for (const module of app.modules) {
-    if (module.events.length === 0) {
+    if (module.events.length === 0 && !misspelt.some((name) => nearestNames(name, [module.name]).length > 0)) {
       problems.push({ file, pointer: '/events', module: module.name, message: `no event in the catalogue routes to module '${module.name}'` });
     }
   }
@@ -94,23 +117,34 @@ function communicationTemplates(app: AppDefinition): Problem[] {
 }
 
 function outputTemplates(app: AppDefinition): Problem[] {
-  return app.modules.flatMap((module) => [
-    ...walkFields(module.output, '', (field, pointer) =>
-      typeof field['x-iml'] === 'string' ? templateProblems(field['x-iml'], module.files.output, `${pointer}/x-iml`, module.name) : [],
-    ),
-    ...templateProblems(module.mapping.condition ?? '', module.files.module, '/orderLines', module.name),
-    ...templateProblems(module.mapping.iterate ?? {}, module.files.module, '/orderLines', module.name),
-  ]);
+  return app.modules.flatMap(mappingTemplateProblems);
 }
 
-function outputLabels(app: AppDefinition): Problem[] {
-  return app.modules.flatMap((module) =>
-    walkFields(module.output, '', (field, pointer) =>
-      pointer !== '' && (typeof field.title !== 'string' || field.title.trim() === '')
-        ? [{ file: module.files.output, pointer, module: module.name, message: 'output field has no label: give it a "title"' }]
-        : [],
-    ),
-  );
+/** What a module's mapping templates can read: Make's instant-trigger variables for the way it maps. */
+export function mappingVariables(module: ModuleDefinition): string[] {
+  return module.communication ? ['body', 'payload', 'parameters', 'item'] : ['body', 'parameters', 'item'];
+}
+
+/**
+ * Problems in the templates a module maps with (its output fields, their subjects, its order lines), each at
+ * the place it is written: a template in a shared fragment is reported there, once for all its modules.
+ */
+export function mappingTemplateProblems(module: ModuleDefinition): Problem[] {
+  const variables = mappingVariables(module);
+  const fields = walkFields(module.output, '', (field, pointer) => {
+    const problems: Problem[] = [];
+    const subject = originOf(field, 'x-iml-subject');
+    if (subject?.text !== undefined && !subject.text.includes('{{')) {
+      problems.push(...templateTextProblems(`{{${subject.text}}}`, { ...subject, module: module.name }, variables).map((problem) => ({ ...problem, index: undefined, message: problem.message.replace(/"\{\{(.*)\}\}"/, '"$1"') })));
+    }
+    if (typeof field['x-iml'] === 'string') {
+      const place = originOf(field, 'x-iml') ?? { file: module.files.output, pointer: `${pointer}/x-iml`, text: field['x-iml'] };
+      problems.push(...templateTextProblems(place.text ?? field['x-iml'], { ...place, module: module.name }, variables));
+    }
+    return problems;
+  });
+  const orderLines = module.orderLines ? templateTextProblems(module.orderLines.items, { file: module.files.module, pointer: '/orderLines/items', module: module.name }, variables) : [];
+  return [...fields, ...orderLines];
 }
 
 function orderLineSource(app: AppDefinition): Problem[] {
@@ -122,16 +156,25 @@ function orderLineSource(app: AppDefinition): Problem[] {
   });
 }
 
-function sampleConformance(app: AppDefinition): Problem[] {
-  return app.modules.flatMap((module) => module.samples.flatMap((sample, index) => sampleProblems(app, module, sample, `/${index}`)));
+// A sample is compared with what the mapping makes only when both can be trusted: a mapping with template
+// errors, or a payload its schema rejects, is reported once for what it is, not again as different bundles.
+function sampleConformance(app: AppDefinition, gaps: LoadGaps): Problem[] {
+  if (gaps.catalogue) return [];
+  return app.modules.flatMap((module) => {
+    // A module no event routes to is reported in the catalogue; its samples cannot be routed until that is fixed.
+    if (module.events.length === 0) return [];
+    const mappingWorks = mappingTemplateProblems(module).length === 0;
+    return module.samples.flatMap((sample, index) => sampleProblems(app, module, sample, `/${index}`, mappingWorks));
+  });
 }
 
-function sampleProblems(app: AppDefinition, module: ModuleDefinition, sample: ModuleDefinition['samples'][number], at: string): Problem[] {
+function sampleProblems(app: AppDefinition, module: ModuleDefinition, sample: ModuleDefinition['samples'][number], at: string, mappingWorks: boolean): Problem[] {
   const file = module.files.samples;
   const problem = (pointer: string, message: string): Problem => ({ file, pointer, module: module.name, message });
   const event = eventOfBody(app, sample.payload);
   if (!event || !event.modules.includes(module.name)) {
-    return [problem(`${at}/payload`, `event type '${String(eventTypeOf(app, sample.payload))}' is not one this module watches (${module.events.join(', ')})`)];
+    const type = String(eventTypeOf(app, sample.payload));
+    return [withSuggestion(problem(`${at}/payload/type`, `event type '${type}' is not one this module watches (${module.events.join(', ')})`), type, module.events)];
   }
   if (module.communication && sample.response === undefined) {
     return [problem(at, 'this module fetches its data from the API: give the API\'s answer to its request as "response"')];
@@ -142,24 +185,11 @@ function sampleProblems(app: AppDefinition, module: ModuleDefinition, sample: Mo
       problems.push(problem(`${at}/bundles/${index}${violation.pointer}`, `does not match the output schema: ${violation.message}`));
     }
   });
+  if (problems.length > 0 || !mappingWorks) return problems;
   const mapped = mapWithModule(module, mappingInput(app, module, sample.payload), { parameters: sample.parameters, response: sample.response });
-  if (!mapped.ok) return [...problems, problem(`${at}/payload`, `mapping failed: ${mapped.error}`)];
-  const actual = mapped.bundles.map((bundle) => bundle.data);
-  if (JSON.stringify(actual) !== JSON.stringify(sample.bundles)) {
-    problems.push(problem(`${at}/bundles`, `the mapping makes different bundles from this payload: ${JSON.stringify(actual)}`));
-  }
-  return problems;
-}
-
-
-/** Visits every field of a resolved schema with its pointer (properties and array items). */
-export function walkFields(schema: JsonSchema, pointer: string, visit: (field: JsonSchema, pointer: string) => Problem[]): Problem[] {
-  const found = visit(schema, pointer);
-  if (isRecord(schema.properties)) {
-    for (const [name, child] of Object.entries(schema.properties)) {
-      if (isRecord(child)) found.push(...walkFields(child, `${pointer}/properties/${name}`, visit));
-    }
-  }
-  if (isRecord(schema.items)) found.push(...walkFields(schema.items, `${pointer}/items`, visit));
-  return found;
+  if (!mapped.ok) return [problem(`${at}/payload`, `mapping failed: ${mapped.error}`)];
+  const differences = bundleDifferences(sample.bundles, mapped.bundles.map((bundle) => bundle.data));
+  if (differences.length === 0) return [];
+  const first = differences[0].pointer;
+  return [problem(`${at}/bundles${first}`, `the mapping makes different bundles from this payload (sample → mapping): ${describeDifferences(differences)}`)];
 }

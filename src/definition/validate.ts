@@ -1,17 +1,25 @@
 import { DEFAULT_APP_DIR, inspectApp } from './loader';
-import type { Problem } from './problems';
+import type { ReportedProblem } from './problems';
+import { reportProblems } from './report';
 import { appRules } from './rules';
 import type { AppDefinition } from './types';
 
-/** Everything `validate` reports: the problems, and counts of what was checked. */
+/** Everything `validate` reports: the app as loaded, each problem located, and whether the folder is an app at all. */
 export interface ValidationReport {
   app?: AppDefinition;
-  problems: Problem[];
+  problems: ReportedProblem[];
+  /** False when there is no app to check (no manifest.json, or the folder cannot be read). */
+  usable: boolean;
 }
 
-/** Runs every check on an app directory: file meta-schemas first, then the cross-file rules. */
+/** Runs every check on an app directory: file meta-schemas first, then the cross-file rules (skipping what failed to load). */
 export function validateApp(dir: string = DEFAULT_APP_DIR): ValidationReport {
-  const { app, problems } = inspectApp(dir);
-  if (!app) return { problems };
-  return { app, problems: [...problems, ...appRules.flatMap((rule) => rule(app))] };
+  const { app, problems, files, gaps, usable } = inspectApp(dir);
+  const found = app ? [...problems, ...appRules.flatMap((rule) => rule(app, gaps))] : problems;
+  return { ...(app ? { app } : {}), problems: reportProblems(found, files), usable };
+}
+
+/** True when nothing blocks the app: no error (and, when strict, no warning either). */
+export function isValid(report: ValidationReport, strict = false): boolean {
+  return report.app !== undefined && !report.problems.some((problem) => problem.severity === 'error' || strict);
 }

@@ -22,6 +22,10 @@ export const DOCUMENTED_VARIABLES: ReadonlySet<string> = new Set([
 
 /** One thing in an expression that Make's custom-app docs do not support. */
 export interface SignatureProblem {
+  /** What the problem is about, so a caller can word or merge it with its own checks. */
+  kind: 'arity' | 'keyword' | 'variable';
+  /** The function, keyword or variable as written. */
+  name: string;
   message: string;
   /** For a call outside the documented arity: the signature Make documents. */
   documentedSignature?: string;
@@ -38,13 +42,15 @@ export function expressionProblems(expression: ImlNode): SignatureProblem[] {
       if (node.args.length >= minArgs && node.args.length <= maxArgs) return;
       const documented = documentedSignature(node.name, signature);
       problems.push({
+        kind: 'arity',
+        name: node.name,
         message: `${node.name}() is called with ${node.args.length} argument${node.args.length === 1 ? '' : 's'}, but Make documents ${documented} (${signature.page})`,
         documentedSignature: documented,
       });
     } else if (node.kind === 'literal' && node.keyword && !DOCUMENTED_KEYWORDS.has(node.keyword)) {
-      problems.push({ message: `'${node.keyword}' is a scenario-mapping keyword that Make's custom-app IML does not document: build the value another way` });
+      problems.push({ kind: 'keyword', name: node.keyword, message: `'${node.keyword}' is a scenario-mapping keyword that Make's custom-app IML does not document: build the value another way` });
     } else if (node.kind === 'variable' && !DOCUMENTED_VARIABLES.has(node.name)) {
-      problems.push({ message: `'${node.name}' is not an IML variable Make documents for custom apps (known: ${[...DOCUMENTED_VARIABLES].join(', ')})` });
+      problems.push({ kind: 'variable', name: node.name, message: `'${node.name}' is not an IML variable Make documents for custom apps (known: ${[...DOCUMENTED_VARIABLES].join(', ')})` });
     }
   });
   return problems;

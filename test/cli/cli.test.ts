@@ -21,23 +21,25 @@ describe('plugnpaid-connector validate', () => {
     expect(run.stdout).to.contain('rpcs: 1 (listProducts)');
   });
 
-  it('exits 1 and lists every problem with file, pointer and module', async () => {
+  it('exits 1 and prints each problem as file:line:column: error: message [module], then a summary', async () => {
     const copy = new AppCopy();
     try {
       copy.edit('modules/watch-order-shipped/module.json', (m) => (m.webhook = 'gone'));
       copy.edit('modules/watch-order-refunded/samples.json', (s) => (s[0].bundles[0].order.amountTotal = 'lots'));
       const run = await cli(['validate', '--app', copy.dir]);
       expect(run.code).to.equal(1);
-      expect(run.stderr).to.contain("modules/watch-order-shipped/module.json#/webhook [watch-order-shipped]: webhook 'gone' does not exist");
-      expect(run.stderr).to.contain('modules/watch-order-refunded/samples.json#/0/bundles/0/order/amountTotal [watch-order-refunded]: does not match the output schema: must be number');
+      const shipped = join(copy.dir, 'modules/watch-order-shipped/module.json');
+      expect(run.stderr).to.match(new RegExp(`^${shipped}:\\d+:3: error: webhook 'gone' does not exist \\(known: plugnpaid\\) \\[watch-order-shipped\\]$`, 'm'));
+      expect(run.stderr).to.match(/modules\/watch-order-refunded\/samples.json:\d+:\d+: error: does not match the output schema: must be number \[watch-order-refunded\]$/m);
+      expect(run.stderr.trimEnd().split('\n').pop()).to.equal(`Plug&Paid (plug-and-paid 0.1.0): not valid: 2 errors, 0 warnings`);
     } finally {
       copy.remove();
     }
   });
 
-  it('explains an --app directory without a manifest', async () => {
+  it('exits 2 for an --app directory without a manifest', async () => {
     const run = await cli(['validate', '--app', tmpdir()]);
-    expect(run.code).to.equal(1);
+    expect(run.code).to.equal(2);
     expect(run.stderr).to.contain('no manifest.json');
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProblem, Problem } from '../../src/definition/problems';
+import { formatProblem, ReportedProblem as Problem } from '../../src/definition/problems';
 import { validateApp } from '../../src/definition/validate';
 import { problemsAfter } from '../helpers/app-copy';
 
@@ -9,7 +9,7 @@ function expectProblem(problems: Problem[], expected: { file: string; module?: s
   const found = problems.find(
     (problem) =>
       problem.file === expected.file &&
-      (expected.module === undefined || problem.module === expected.module) &&
+      (expected.module === undefined || (problem.modules ?? []).includes(expected.module)) &&
       (expected.pointer === undefined || problem.pointer === expected.pointer) &&
       expected.message.test(problem.message),
   );
@@ -29,9 +29,15 @@ describe('validate', () => {
       expectProblem(problems, { file: 'connector/webhook.json', message: /invalid JSON at line 3, column 3/ });
     });
 
-    it('reports a missing module file', () => {
+    it('reports a missing module file at the module\'s entry in the manifest', () => {
+      const problems = problemsAfter((app) => rmSync(join(app.dir, 'modules/watch-order-declined/module.json')));
+      expectProblem(problems, { file: 'manifest.json', module: 'watch-order-declined', pointer: '/components/modules/6', message: /modules\/watch-order-declined\/module.json does not exist/ });
+    });
+
+    it('warns about a trigger without samples', () => {
       const problems = problemsAfter((app) => rmSync(join(app.dir, 'modules/watch-order-declined/samples.json')));
-      expectProblem(problems, { file: 'modules/watch-order-declined/samples.json', module: 'watch-order-declined', message: /file not found/ });
+      expectProblem(problems, { file: 'manifest.json', module: 'watch-order-declined', message: /has no samples/ });
+      expect(problems.map((problem) => problem.severity)).to.deep.equal(['warning']);
     });
 
     it('reports an unknown property in a module definition', () => {
@@ -85,7 +91,7 @@ describe('validate', () => {
 
     it('reports a $ref to a fragment that does not exist', () => {
       const problems = problemsAfter((app) => app.write('modules/watch-customers/output.schema.json', '{ "$ref": "../../schemas/bundles/nope.schema.json" }'));
-      expectProblem(problems, { file: 'modules/watch-customers/output.schema.json', module: 'watch-customers', message: /cannot be read/ });
+      expectProblem(problems, { file: 'modules/watch-customers/output.schema.json', module: 'watch-customers', pointer: '/$ref', message: /nope.schema.json, which does not exist/ });
     });
 
     it('reports a catalogue event that names a module not in the manifest', () => {
@@ -130,7 +136,7 @@ describe('validate', () => {
       expectProblem(problems, {
         file: 'modules/watch-product-updated/output.schema.json',
         module: 'watch-product-updated',
-        pointer: '/properties/slug/x-iml',
+        pointer: '/allOf/1/properties/slug/x-iml',
         message: /unknown IML function 'slugify'.*custom IML functions on the target account/,
       });
     });
@@ -161,9 +167,12 @@ describe('validate', () => {
   });
 
   describe('labels', () => {
-    it('reports an output field without a label', () => {
+    it('warns once, in the shared fragment, about an output field without a label', () => {
       const problems = problemsAfter((app) => app.edit('schemas/bundles/order.schema.json', (s) => delete s.$defs.order.properties.status.title));
-      expectProblem(problems, { file: 'modules/watch-one-time-sale/output.schema.json', module: 'watch-one-time-sale', pointer: '/properties/order/properties/status', message: /no label/ });
+      expectProblem(problems, { file: 'schemas/bundles/order.schema.json', module: 'watch-one-time-sale', pointer: '/$defs/order/properties/status', message: /no label/ });
+      expect(problems).to.have.length(1);
+      expect(problems[0].severity).to.equal('warning');
+      expect(problems[0].modules).to.include.members(['watch-one-time-sale', 'watch-order-refunded', 'watch-invoice-paid']);
     });
   });
 
@@ -175,7 +184,7 @@ describe('validate', () => {
 
     it('reports a sample whose bundles are not what the mapping makes', () => {
       const problems = problemsAfter((app) => app.edit('modules/watch-invoice-paid/samples.json', (s) => (s[0].bundles[0].order.status = 'pending')));
-      expectProblem(problems, { file: 'modules/watch-invoice-paid/samples.json', pointer: '/0/bundles', message: /different bundles/ });
+      expectProblem(problems, { file: 'modules/watch-invoice-paid/samples.json', pointer: '/0/bundles/0/order/status', message: /different bundles.*order\.status: "pending" → "paid"/ });
     });
 
     it('reports a sample payload that does not match its payload schema', () => {
@@ -185,7 +194,7 @@ describe('validate', () => {
 
     it('reports a sample of an event the module does not watch', () => {
       const problems = problemsAfter((app) => app.edit('modules/watch-order-declined/samples.json', (s) => (s[1].payload.type = 'refund')));
-      expectProblem(problems, { file: 'modules/watch-order-declined/samples.json', pointer: '/1/payload', message: /not one this module watches/ });
+      expectProblem(problems, { file: 'modules/watch-order-declined/samples.json', pointer: '/1/payload/type', message: /not one this module watches/ });
     });
 
     it('requires at least two samples per module', () => {

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
-import type { Problem } from '../../src/definition/problems';
+import type { ReportedProblem } from '../../src/definition/problems';
 import { validateApp } from '../../src/definition/validate';
 
 /** A throw-away copy of the shipped app, to break one thing in and validate. */
@@ -38,7 +38,7 @@ export class AppCopy {
 }
 
 /** Breaks one thing in a copy of the app and returns what validation says. */
-export function problemsAfter(change: (app: AppCopy) => void): Problem[] {
+export function problemsAfter(change: (app: AppCopy) => void): ReportedProblem[] {
   const copy = new AppCopy();
   try {
     change(copy);
