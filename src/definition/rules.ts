@@ -148,12 +148,14 @@ export function mappingTemplateProblems(module: ModuleDefinition): Problem[] {
 }
 
 function orderLineSource(app: AppDefinition): Problem[] {
-  return app.modules.flatMap((module) => {
-    const usesLines = module.parameters.some((p) => p === app.sharedParameters[PRODUCT_FILTER] || p === app.sharedParameters[BUNDLE_PER_ORDER_LINE]);
-    return usesLines && !module.orderLines
-      ? [{ file: module.files.module, pointer: '/orderLines', module: module.name, message: 'the product filter and per-line bundles need "orderLines": the IML of the order lines in the payload' }]
-      : [];
-  });
+  return app.modules.flatMap((module) => orderLineProblems(app, module));
+}
+
+function orderLineProblems(app: AppDefinition, module: ModuleDefinition): Problem[] {
+  const usesLines = module.parameters.some((p) => p === app.sharedParameters[PRODUCT_FILTER] || p === app.sharedParameters[BUNDLE_PER_ORDER_LINE]);
+  return usesLines && !module.orderLines
+    ? [{ file: module.files.module, pointer: '/orderLines', module: module.name, message: 'the product filter and per-line bundles need "orderLines": the IML of the order lines in the payload' }]
+    : [];
 }
 
 // A sample is compared with what the mapping makes only when both can be trusted: a mapping with template
@@ -163,7 +165,7 @@ function sampleConformance(app: AppDefinition, gaps: LoadGaps): Problem[] {
   return app.modules.flatMap((module) => {
     // A module no event routes to is reported in the catalogue; its samples cannot be routed until that is fixed.
     if (module.events.length === 0) return [];
-    const mappingWorks = mappingTemplateProblems(module).length === 0;
+    const mappingWorks = mappingTemplateProblems(module).length === 0 && orderLineProblems(app, module).length === 0;
     return module.samples.flatMap((sample, index) => sampleProblems(app, module, sample, `/${index}`, mappingWorks));
   });
 }
