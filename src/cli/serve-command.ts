@@ -48,8 +48,7 @@ export function serveCommand(io: CliIo): Command {
       if (options.adminToken) config.adminToken = options.adminToken;
       if (options.publicUrl) config.publicUrl = options.publicUrl;
       if (options.allowPrivateDestinations) config.allowPrivateDestinations = true;
-      validAppFor(io, config.appDir, 'Not serving');
-      const runtime = createRuntime(config);
+      const runtime = createRuntime({ ...config, app: validAppFor(io, config.appDir, 'Not serving') });
       const address = await runtime.listen();
       const dataDir = config.dataDir ?? DEFAULT_CONFIG.dataDir;
       const { app } = runtime;

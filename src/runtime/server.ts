@@ -50,10 +50,12 @@ export function redactUrl(url: string): string {
 }
 
 /** Builds the runtime from a config; nothing listens until `listen()`. */
-export function createRuntime(options: Partial<RuntimeConfig> & { clock?: Clock; lookup?: LookupFunction; random?: () => number; logger?: boolean } = {}): Runtime {
+export function createRuntime(
+  options: Partial<RuntimeConfig> & { clock?: Clock; lookup?: LookupFunction; random?: () => number; logger?: boolean; /** An app already loaded (and validated) by the caller. */ app?: AppDefinition } = {},
+): Runtime {
   const config: RuntimeConfig = { ...DEFAULT_CONFIG, ...options };
   const clock = options.clock ?? systemClock;
-  const app = loadApp(config.appDir);
+  const app = options.app ?? loadApp(config.appDir);
   const store = new Store(config.dataDir, config.sync);
   const { token: adminToken, created: adminTokenCreated } = loadAdminToken(config.dataDir, config.adminToken);
   const server = Fastify({
