@@ -307,6 +307,38 @@ describe('the event inspector, in Chromium', function () {
     await runtime.api('DELETE', `/api/triggers/${refunds.body.id}`);
   });
 
+  it('shows the drift report, replays all of one type, and marks payload fields no mapping reads', async () => {
+    const sale = examplePayload('new_simple_sale');
+    sale.data.order.coupon_code = 'WINTER26';
+    const withExtra = await post(sale);
+    const unknown = await post({ type: 'order_sent', data: { order: { id: 'ord_drift_1' } } });
+    await post({ type: 'order_sent', data: { order: { id: 'ord_drift_2' } } });
+    const page = await context.newPage();
+    await signIn(page, undefined, '/#/drift');
+    const types = page.getByRole('region', { name: /^Unknown event types/ });
+    const row = types.locator('tr[data-type="order_sent"]');
+    await row.waitFor();
+    expect(await row.locator('td').nth(1).textContent()).to.equal('2');
+    expect(await row.getByRole('link').textContent()).to.match(/^event \d+$/);
+    const unmapped = page.getByRole('region', { name: /^Payload fields no mapping reads/ });
+    expect(await unmapped.locator('tr', { hasText: 'data.order.coupon_code' }).count()).to.equal(1);
+    expect(await seriousViolations(page)).to.deep.equal([]);
+    await shot(page, 'drift', 'inspector-drift.png');
+
+    await row.getByRole('button', { name: 'Replay all unrouted order_sent events' }).click();
+    await page.getByText('2 unrouted order_sent events replayed').waitFor({ state: 'attached' });
+    await runtime.runtime.engine.drain();
+    expect((await runtime.api('GET', `/api/events/${unknown}`)).body.status).to.equal('unrouted');
+
+    await page.goto(`${runtime.url}/#/events/${withExtra}`);
+    const payload = eventRegion(page).getByRole('region', { name: 'Payload as received' });
+    await payload.waitFor();
+    const coupon = payload.locator('li.leaf', { has: page.locator('.field-label:text-is("coupon_code")') });
+    await coupon.locator('.field-mark').waitFor();
+    expect(await coupon.locator('.field-mark').textContent()).to.equal('no mapping reads this');
+    expect(await payload.locator('li.leaf', { has: page.locator('.field-label:text-is("amount_total")') }).locator('.field-mark').count()).to.equal(0);
+  });
+
   it('works at phone width, in one column', async () => {
     const phone = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
     try {
