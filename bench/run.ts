@@ -128,7 +128,7 @@ async function pipelineOutcome(port: number): Promise<{ events: number; bundles:
         seen.add(bundle.eventId);
       }
       bundles += page.items.length;
-      if (page.next === null) break;
+      if (!page.hasMore) break;
       after = page.next;
     }
   }
