@@ -33,7 +33,7 @@ export async function driftView(container, context, webhooks) {
       fill(report, el('p', { class: 'empty-state' }, `The drift report could not be read: ${error.message}`));
       return;
     }
-    const replay = (type) => el('button', { type: 'button', class: 'small', 'aria-label': `Replay all unrouted ${type} events`, onclick: async () => {
+    const replay = (type) => el('button', { type: 'button', class: 'small', 'aria-label': `Replay all of this type: ${type}`, onclick: async () => {
       try {
         const answer = await context.api('POST', '/api/events/replay', { type, ...(webhook ? { webhook } : {}) });
         context.announce(`${answer.replayed} unrouted ${type} event${answer.replayed === 1 ? '' : 's'} replayed`);
@@ -43,7 +43,7 @@ export async function driftView(container, context, webhooks) {
       }
     } }, 'Replay all of this type');
     fill(report,
-      section('Unknown event types', drift.unknownTypes.length, 'Types no catalogue event (or alias) names. Alias one with `plugnpaid-connector catalogue alias <type> <event>`, restart, then replay its events.',
+      section('Unknown event types', drift.unknownTypes.length, ['Types no catalogue event (or alias) names. Alias one with ', el('code', {}, 'plugnpaid-connector catalogue alias <type> <event>'), ', restart, then replay its events.'],
         table('Unknown event types', ['Type', 'Events', 'First seen', 'Last seen', 'Example', 'Action'], drift.unknownTypes.map((row) => el('tr', { 'data-type': row.type ?? '' },
           el('td', {}, row.type === null ? el('span', { class: 'muted' }, '(no type)') : el('code', {}, row.type)),
           el('td', {}, String(row.count)), el('td', {}, timeText(row.firstSeen)), el('td', {}, timeText(row.lastSeen)),

@@ -113,14 +113,17 @@ export function valueTree(value, schema, options) {
           return node(childKey, childLabel, item[childKey], childSchema, `${pointer}/${pointerToken(childKey)}`, childPath(path, childKey, false), currencyIn(item, currency), depth + 1);
         });
       const empty = children.length === 0 ? [el('li', { class: 'empty' }, isArray ? 'No items' : 'No fields')] : [];
-      return el('li', { class: `branch${invalid ? ' invalid' : ''}`, 'data-path': path },
-        el('details', depth < (options.open ?? 2) ? { open: true } : {}, summary, el('ul', {}, children, empty)),
+      // A branch holding an error or a mark starts open, so what needs attention is in view.
+      const flagged = summary.querySelector('.field-error, .field-mark') !== null || children.some((child) => child.classList.contains('flagged'));
+      return el('li', { class: `branch${invalid ? ' invalid' : ''}${flagged ? ' flagged' : ''}`, 'data-path': path },
+        el('details', depth < (options.open ?? 2) || flagged ? { open: true } : {}, summary, el('ul', {}, children, empty)),
         tools(label, item, path));
     }
-    return el('li', { class: `leaf${invalid ? ' invalid' : ''}`, 'data-path': path },
+    const leafNotes = notes(pointer, path);
+    return el('li', { class: `leaf${invalid ? ' invalid' : ''}${leafNotes.length ? ' flagged' : ''}`, 'data-path': path },
       el('span', { class: 'field-label', title: key === label ? null : String(key) }, label),
       scalarView(item, itemSchema, key, currency),
-      ...notes(pointer, path),
+      ...leafNotes,
       tools(label, item, path));
   }
 

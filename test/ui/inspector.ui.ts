@@ -325,7 +325,7 @@ describe('the event inspector, in Chromium', function () {
     expect(await seriousViolations(page)).to.deep.equal([]);
     await shot(page, 'drift', 'inspector-drift.png');
 
-    await row.getByRole('button', { name: 'Replay all unrouted order_sent events' }).click();
+    await row.getByRole('button', { name: 'Replay all of this type: order_sent' }).click();
     await page.getByText('2 unrouted order_sent events replayed').waitFor({ state: 'attached' });
     await runtime.runtime.engine.drain();
     expect((await runtime.api('GET', `/api/events/${unknown}`)).body.status).to.equal('unrouted');
