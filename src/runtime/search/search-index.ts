@@ -5,15 +5,14 @@ import { searchTerms } from './search-terms';
 
 /** Keeps the event search index (the `event_search` FTS5 table) up to date as events are processed. */
 export class SearchIndex {
-  private readonly forget: Statement;
-  private readonly insert: Statement;
+  private readonly put: Statement;
 
   constructor(store: Store) {
-    this.forget = store.db.prepare('DELETE FROM event_search WHERE rowid = ?');
-    this.insert = store.db.prepare('INSERT INTO event_search (rowid, terms) VALUES (?, ?)');
+    // REPLACE: a replayed or retried event is indexed anew, not twice (the table is contentless_delete).
+    this.put = store.db.prepare('INSERT OR REPLACE INTO event_search (rowid, terms) VALUES (?, ?)');
   }
 
-  /** Indexes a batch of routed events; run inside the batch's transaction (a replayed event is indexed anew). */
+  /** Indexes a batch of routed events; run inside the batch's transaction. */
   index(events: RoutedEvent[]): void {
     for (const routed of events) this.indexOne(routed);
   }
@@ -22,8 +21,7 @@ export class SearchIndex {
   indexOne(routed: RoutedEvent, parsed?: unknown): void {
     const body = parsed !== undefined ? parsed : routed.outcome ? parsedOrNull(routed.event.body) : routed.body;
     if (body === null) return;
-    this.forget.run(routed.event.id);
-    this.insert.run(routed.event.id, searchTerms(body));
+    this.put.run(routed.event.id, searchTerms(body));
   }
 }
 
