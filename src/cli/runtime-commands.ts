@@ -10,7 +10,8 @@ import { callRuntime, ClientOptions } from './api-client';
 import { CliIo, ExitCode } from './io';
 import { loadAppFor } from './load';
 
-function withClientOptions(command: Command): Command {
+/** The options every command that talks to a running runtime takes. */
+export function withClientOptions(command: Command): Command {
   return command
     .option('--url <url>', 'runtime base URL (env PLUGNPAID_URL, default http://127.0.0.1:8787)')
     .option('--admin-token <token>', 'admin token (env PLUGNPAID_ADMIN_TOKEN, default: read from the data directory)')
@@ -140,14 +141,17 @@ export function eventsCommand(io: CliIo): Command {
   });
 }
 
-/** `replay event|delivery <id>`. */
+/** `replay event|delivery <id>`, or `replay type <type>` for every unrouted (or failed) event of one type. */
 export function replayCommand(io: CliIo): Command {
   return withClientOptions(
     new Command('replay')
-      .description('process an event again (e.g. after attaching a trigger) or re-send a dead delivery')
-      .addArgument(new Argument('<kind>', 'what to replay').choices(['event', 'delivery']))
-      .argument('<id>', 'its id'),
-  ).action(async (kind: string, id: string, o: ClientOptions) => {
+      .description('process an event again (e.g. after attaching a trigger), every unrouted event of one type (e.g. after an alias), or re-send a dead delivery')
+      .addArgument(new Argument('<kind>', 'what to replay').choices(['event', 'delivery', 'type']))
+      .argument('<id>', 'the event or delivery id, or the event type as received')
+      .addOption(new Option('--status <status>', 'with type: replay events of this status').choices(['unrouted', 'failed']).default('unrouted'))
+      .option('--webhook <id>', 'with type: only this webhook'),
+  ).action(async (kind: string, id: string, o: ClientOptions & { status: string; webhook?: string }) => {
+    if (kind === 'type') return print(io, await callRuntime(io, o, 'POST', '/api/events/replay', { type: id, status: o.status, ...(o.webhook ? { webhook: o.webhook } : {}) }));
     print(io, await callRuntime(io, o, 'POST', `/api/${kind === 'event' ? 'events' : 'deliveries'}/${encodeURIComponent(id)}/replay`));
   });
 }
