@@ -78,7 +78,7 @@ describe('Inputs that used to be accepted silently are refused with what to writ
     it('replay refuses an unknown kind with the allowed ones', async () => {
       const run = await cli(['replay', 'bundle', '1', ...client]);
       expect(run.code).to.equal(2);
-      expect(run.stderr).to.contain('Allowed choices are event, delivery.');
+      expect(run.stderr).to.contain('Allowed choices are event, delivery, type.');
     });
 
     it('events with a data folder that holds no admin token says so instead of HTTP 401', async () => {
