@@ -12,6 +12,8 @@ interface Options {
   connections: number;
   body: number;
   sync: 'FULL' | 'NORMAL';
+  /** Interleaved pairs of pipeline runs with drift bookkeeping on and off. */
+  driftPairs: number;
 }
 
 const ADMIN = 'bench-admin-token-000000000000';
@@ -22,7 +24,13 @@ function options(argv: string[]): Options {
     return index >= 0 ? argv[index + 1] : fallback;
   };
   const sync = value('--sync', 'full').toUpperCase() === 'NORMAL' ? 'NORMAL' : 'FULL';
-  return { duration: Number(value('--duration', '8')), connections: Number(value('--connections', '50')), body: parseSize(value('--body', '5k')), sync };
+  return {
+    duration: Number(value('--duration', '8')),
+    connections: Number(value('--connections', '50')),
+    body: parseSize(value('--body', '5k')),
+    sync,
+    driftPairs: Number(value('--drift-pairs', '2')),
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -135,6 +143,29 @@ async function pipelineOutcome(port: number): Promise<{ events: number; bundles:
   return { events, bundles, duplicated, drainedAt };
 }
 
+/** The full pipeline's rate (stored and processed per second) of a fresh runtime, drift bookkeeping on or off. */
+async function pipelineRate(dir: string, template: string, opts: Options, drift: boolean): Promise<number> {
+  const server = await startServer('ours.js', dir, [opts.sync, drift ? 'drift' : 'no-drift']);
+  const hook = (await api(server.port, '/api/webhooks')).items[0];
+  const started = Date.now();
+  await drive(hook.url, template, opts);
+  const outcome = await pipelineOutcome(server.port);
+  await stop(server.child);
+  return Math.round(outcome.events / ((outcome.drainedAt - started) / 1000));
+}
+
+/** Drift bookkeeping's cost: pipeline runs with it off and on, interleaved so drifting machine load hits both alike. */
+async function driftCost(root: string, template: string, opts: Options): Promise<{ on: number[]; off: number[]; cost: number }> {
+  const on: number[] = [];
+  const off: number[] = [];
+  for (let pair = 0; pair < opts.driftPairs; pair += 1) {
+    off.push(await pipelineRate(join(root, `drift-off-${pair}`), template, opts, false));
+    on.push(await pipelineRate(join(root, `drift-on-${pair}`), template, opts, true));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { on, off, cost: round(1 - median(on) / median(off)) };
+}
+
 async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
   const template = saleTemplate(opts.body);
@@ -164,6 +195,7 @@ async function main(): Promise<void> {
     // so stored ≥ acknowledged; fewer stored than acknowledged would be a loss.
     const acknowledged = ack.ok + half.ok;
     const lost = Math.max(0, acknowledged - after.events);
+    const drift = opts.driftPairs > 0 ? await driftCost(root, template, opts) : undefined;
     const mapping = await mappingInOwnProcess();
     const slowestMapping = Math.min(...Object.values(mapping));
     const ratios = {
@@ -192,10 +224,11 @@ async function main(): Promise<void> {
     const expectedBundles = after.events * 2;
     const complete = after.bundles === expectedBundles;
     console.log(`integrity: ${acknowledged} acknowledged, ${after.events} stored (${after.events - acknowledged} more were in flight at the end), lost ${lost}; ${after.bundles} of ${expectedBundles} bundles, duplicated ${after.duplicated}` + (lost === 0 && after.duplicated === 0 && complete ? ' — OK' : ' — FAILED'));
+    if (drift) console.log(`drift bookkeeping: pipeline ${drift.on.join(', ')} req/s on vs ${drift.off.join(', ')} off (interleaved); cost ${Math.round(drift.cost * 100)} % of the median (goal < 5 %)`);
     console.log(`mapping: slowest module ${slowestMapping} bundles/s per core (goal ≥ 100000)`);
     for (const [module, rate] of Object.entries(mapping)) console.log(`  ${module.padEnd(40)} ${rate}`);
 
-    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, mappingPerSecond: mapping, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half } };
+    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, drift: drift ?? null, mappingPerSecond: mapping, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half } };
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('\nwrote bench/results/latest.json');

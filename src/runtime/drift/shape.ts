@@ -11,6 +11,26 @@ export const MAX_PATH_LENGTH = 300;
  * payload schema of types, required keys and non-empty texts can tell apart (integer or not, empty text).
  */
 export function shapeSignature(value: unknown): string {
+  const kind = valueKind(value);
+  if (kind === '[') {
+    const array = value as unknown[];
+    let signature = '[';
+    for (let i = 0; i < array.length; i += 1) {
+      // Consecutive elements of the same shape (the usual case: order lines) are written once, and told
+      // apart by a walk that builds no text.
+      if (i === 0 || !sameShape(array[i], array[i - 1])) signature += `${shapeSignature(array[i])},`;
+    }
+    return `${signature}]`;
+  }
+  if (kind !== '{') return kind;
+  let signature = '{';
+  for (const key in value as Record<string, unknown>) {
+    signature += `${key.length}:${key}${shapeSignature((value as Record<string, unknown>)[key])},`;
+  }
+  return `${signature}}`;
+}
+
+function valueKind(value: unknown): string {
   if (value === null) return 'z';
   switch (typeof value) {
     case 'string':
@@ -20,24 +40,28 @@ export function shapeSignature(value: unknown): string {
     case 'boolean':
       return 'b';
     default:
-      break;
+      return Array.isArray(value) ? '[' : '{';
   }
-  if (Array.isArray(value)) {
-    let signature = '[';
-    let previous = '';
-    for (let i = 0; i < value.length; i += 1) {
-      const element = shapeSignature(value[i]);
-      // Consecutive equal element shapes (the usual case) are written once.
-      if (element !== previous) signature += `${element},`;
-      previous = element;
-    }
-    return `${signature}]`;
+}
+
+// True only when both values have the same signature (same kinds, same keys in the same order, arrays of equal
+// length element by element); false may also mean "not sure", and the caller then writes the signature out.
+function sameShape(a: unknown, b: unknown): boolean {
+  const kind = valueKind(a);
+  if (kind !== valueKind(b)) return false;
+  if (kind === '[') {
+    const [left, right] = [a as unknown[], b as unknown[]];
+    if (left.length !== right.length) return false;
+    for (let i = 0; i < left.length; i += 1) if (!sameShape(left[i], right[i])) return false;
+    return true;
   }
-  let signature = '{';
-  for (const key in value as Record<string, unknown>) {
-    signature += `${key.length}:${key}${shapeSignature((value as Record<string, unknown>)[key])},`;
-  }
-  return `${signature}}`;
+  if (kind !== '{') return true;
+  const [left, right] = [a as Record<string, unknown>, b as Record<string, unknown>];
+  const keys = Object.keys(left);
+  const others = Object.keys(right);
+  if (keys.length !== others.length) return false;
+  for (let i = 0; i < keys.length; i += 1) if (keys[i] !== others[i] || !sameShape(left[keys[i]], right[keys[i]])) return false;
+  return true;
 }
 
 /** One path of a payload (array indexes collapsed); `leaf` when it holds a value rather than an object or array with entries. */
