@@ -14,6 +14,8 @@ interface Options {
   sync: 'FULL' | 'NORMAL';
   /** Interleaved pairs of pipeline runs with drift bookkeeping on and off. */
   driftPairs: number;
+  /** `--only-drift`: run just those pairs (a quick A/B while changing the bookkeeping). */
+  onlyDrift: boolean;
 }
 
 const ADMIN = 'bench-admin-token-000000000000';
@@ -30,6 +32,7 @@ function options(argv: string[]): Options {
     body: parseSize(value('--body', '5k')),
     sync,
     driftPairs: Number(value('--drift-pairs', '2')),
+    onlyDrift: argv.includes('--only-drift'),
   };
 }
 
@@ -166,12 +169,20 @@ async function driftCost(root: string, template: string, opts: Options): Promise
   return { on, off, cost: round(1 - median(on) / median(off)) };
 }
 
+function printDrift(drift: { on: number[]; off: number[]; cost: number }): void {
+  console.log(`drift bookkeeping: pipeline ${drift.on.join(', ')} req/s on vs ${drift.off.join(', ')} off (interleaved); cost ${Math.round(drift.cost * 100)} % of the median (goal < 5 %)`);
+}
+
 async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
   const template = saleTemplate(opts.body);
   const root = mkdtempSync(join(tmpdir(), 'plugnpaid-bench-'));
   console.log(`bench: ${opts.duration}s per run, ${opts.connections} connections, ${template.length}-byte sale payloads, ours with synchronous=${opts.sync}\n`);
   try {
+    if (opts.onlyDrift) {
+      printDrift(await driftCost(root, template, opts));
+      return;
+    }
     const limit = await measure('limit.ts', join(root, 'limit'), '/', template, opts);
     const floorFile = await measure('floor-file.ts', join(root, 'floor-file'), '/', template, opts);
     const floorSqlite = await measure('floor-sqlite.ts', join(root, 'floor-sqlite'), '/', template, opts, [opts.sync]);
@@ -224,7 +235,7 @@ async function main(): Promise<void> {
     const expectedBundles = after.events * 2;
     const complete = after.bundles === expectedBundles;
     console.log(`integrity: ${acknowledged} acknowledged, ${after.events} stored (${after.events - acknowledged} more were in flight at the end), lost ${lost}; ${after.bundles} of ${expectedBundles} bundles, duplicated ${after.duplicated}` + (lost === 0 && after.duplicated === 0 && complete ? ' — OK' : ' — FAILED'));
-    if (drift) console.log(`drift bookkeeping: pipeline ${drift.on.join(', ')} req/s on vs ${drift.off.join(', ')} off (interleaved); cost ${Math.round(drift.cost * 100)} % of the median (goal < 5 %)`);
+    if (drift) printDrift(drift);
     console.log(`mapping: slowest module ${slowestMapping} bundles/s per core (goal ≥ 100000)`);
     for (const [module, rate] of Object.entries(mapping)) console.log(`  ${module.padEnd(40)} ${rate}`);
 
