@@ -179,6 +179,8 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'plugnpaid-bench-'));
   console.log(`bench: ${opts.duration}s per run, ${opts.connections} connections, ${template.length}-byte sale payloads, ours with synchronous=${opts.sync}\n`);
   try {
+    // Ours runs compiled, as `npm start` does; build first so the bench never measures a stale dist/.
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, '..', 'tsconfig.build.json')], { stdio: 'inherit' });
     if (opts.onlyDrift) {
       printDrift(await driftCost(root, template, opts));
       return;
@@ -188,8 +190,6 @@ async function main(): Promise<void> {
     const floorSqlite = await measure('floor-sqlite.ts', join(root, 'floor-sqlite'), '/', template, opts, [opts.sync]);
     const peer = await measure('peer.ts', join(root, 'peer'), '/hook', template, opts);
 
-    // Ours runs compiled, as `npm start` does; build first so the bench never measures a stale dist/.
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, '..', 'tsconfig.build.json')], { stdio: 'inherit' });
     const ours = await startServer('ours.js', join(root, 'ours'), [opts.sync]);
     const hook = (await api(ours.port, '/api/webhooks')).items[0];
     const started = Date.now();
