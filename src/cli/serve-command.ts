@@ -2,7 +2,8 @@ import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { adminTokenFile } from '../runtime/admin-token';
 import { ConfigError, configFromEnv, DEFAULT_CONFIG, RuntimeConfig } from '../runtime/config';
-import { createRuntime } from '../runtime/server';
+import { createRuntime, Runtime } from '../runtime/server';
+import { ensurePortFree, StartError } from '../runtime/start-error';
 import { requiredWebhookParameters } from '../runtime/webhook-verification';
 import { validAppFor } from './app-report';
 import { CliIo, ExitCode } from './io';
@@ -28,6 +29,31 @@ function settingsFromEnv(io: CliIo): Partial<RuntimeConfig> {
   }
 }
 
+/** A path as one shell word, quoted only when it needs to be. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * The runtime, listening; or the reason it cannot start (another app's data folder, a busy port) on stderr and
+ * exit 1. The port is tried before the data folder is opened, so a busy port leaves nothing behind.
+ */
+async function started(io: CliIo, config: Parameters<typeof createRuntime>[0] & object): Promise<{ runtime: Runtime; address: string }> {
+  const host = config.host ?? DEFAULT_CONFIG.host;
+  const port = config.port ?? DEFAULT_CONFIG.port;
+  let runtime: Runtime | undefined;
+  try {
+    await ensurePortFree(host, port);
+    runtime = createRuntime(config);
+    return { runtime, address: await runtime.listen() };
+  } catch (error) {
+    await runtime?.close();
+    if (!(error instanceof StartError)) throw error;
+    io.stderr(`${error.message}\n`);
+    throw new ExitCode(1);
+  }
+}
+
 /** `serve`: the local webhook runtime (what `npm start` runs). */
 export function serveCommand(io: CliIo): Command {
   return new Command('serve')
@@ -48,11 +74,13 @@ export function serveCommand(io: CliIo): Command {
       if (options.adminToken) config.adminToken = options.adminToken;
       if (options.publicUrl) config.publicUrl = options.publicUrl;
       if (options.allowPrivateDestinations) config.allowPrivateDestinations = true;
-      const runtime = createRuntime({ ...config, app: validAppFor(io, config.appDir, 'Not serving') });
-      const address = await runtime.listen();
+      const { runtime, address } = await started(io, { ...config, app: validAppFor(io, config.appDir, 'Not serving') });
       const dataDir = config.dataDir ?? DEFAULT_CONFIG.dataDir;
       const { app } = runtime;
-      const appFlag = options.app ? ` --app ${options.app}` : '';
+      const appFlag = options.app ? ` --app ${shellWord(options.app)}` : '';
+      // Client commands find this runtime and its token only when told where: the printed lines say so.
+      const client = `--url ${runtime.baseUrl()}${dataDir === DEFAULT_CONFIG.dataDir ? '' : ` --data ${shellWord(dataDir)}`}`;
+      const tokenVariable = config.adminToken ? 'PLUGNPAID_ADMIN_TOKEN=… ' : '';
       io.stdout(`${app.manifest.label} connector runtime listening on ${address}\n`);
       io.stdout(`  API base:    ${runtime.baseUrl()}/api\n`);
       if (runtime.defaultWebhook) {
@@ -62,16 +90,18 @@ export function serveCommand(io: CliIo): Command {
       } else if (runtime.store.sql.webhooks.all('', 1).length === 0) {
         const needed = requiredWebhookParameters(app).map((parameter) => `"${parameter.name}":"…"`).join(',');
         io.stdout(`  Webhooks:    none yet: a ${app.manifest.label} webhook needs {${needed}}. Restart with PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}',\n`);
-        io.stdout(`               or run: PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}' plugnpaid-connector webhooks create <name>\n`);
+        io.stdout(`               or run: ${tokenVariable}PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}' npx plugnpaid-connector webhooks create <name> ${client}\n`);
       } else {
-        io.stdout(`  Webhooks:    list them with: plugnpaid-connector webhooks list\n`);
+        io.stdout(`  Webhooks:    list them with: ${tokenVariable}npx plugnpaid-connector webhooks list ${client}\n`);
       }
       if (runtime.adminTokenCreated) {
         io.stdout(`  Admin token: ${runtime.adminToken}\n               (shown once; kept in ${adminTokenFile(dataDir)}, mode 0600)\n`);
       } else {
         io.stdout(`  Admin token: ${config.adminToken ? 'as configured' : `in ${adminTokenFile(dataDir)}`}\n`);
       }
-      io.stdout(`  Try it:      npx plugnpaid-connector send ${app.modules[0].name}${appFlag} --url ${runtime.baseUrl()}\n`);
+      const needed = requiredWebhookParameters(app).map((parameter) => `"${parameter.name}":"…"`).join(',');
+      const signing = needed ? `PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}' ` : '';
+      io.stdout(`  Try it:      ${tokenVariable}${signing}npx plugnpaid-connector send ${app.modules[0].name}${appFlag} ${client}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           io.stdout('shutting down: finishing in-flight work\n');

@@ -24,7 +24,9 @@ import { registerInspector } from './inspector-route';
 import { rejectNonPathTargets } from './request-target';
 import { ensureDefaultWebhook } from './resources';
 import { SECURITY_HEADERS } from './security-headers';
+import { listenProblem } from './start-error';
 import { Store } from './store/store';
+import { claimStore } from './store-owner';
 import { deliveryAgent } from './destination-policy';
 import { webhookView } from './views';
 
@@ -57,6 +59,12 @@ export function createRuntime(
   const clock = options.clock ?? systemClock;
   const app = options.app ?? loadApp(config.appDir);
   const store = new Store(config.dataDir, config.sync);
+  try {
+    claimStore(store, app, config.dataDir);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const { token: adminToken, created: adminTokenCreated } = loadAdminToken(config.dataDir, config.adminToken);
   const server = Fastify({
     bodyLimit: config.bodyLimitBytes,
@@ -141,7 +149,11 @@ export function createRuntime(
     routes,
     baseUrl,
     async listen() {
-      address = await server.listen({ host: config.host, port: config.port });
+      try {
+        address = await server.listen({ host: config.host, port: config.port });
+      } catch (error) {
+        throw listenProblem(error, config.host, config.port) ?? error;
+      }
       if (created) runtime.defaultWebhook = webhookView(created, baseUrl());
       engine.kick();
       return address;
