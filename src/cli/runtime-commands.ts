@@ -8,6 +8,7 @@ import { secretFromDefinition } from '../runtime/webhook-verification';
 import { reach } from '../http/network';
 import { callRuntime, ClientOptions } from './api-client';
 import { CliIo, ExitCode } from './io';
+import { SecretOptions, secretFromOptions, withSecretOptions } from './webhook-secret-options';
 import { loadAppFor } from './load';
 
 /** The options every command that talks to a running runtime takes. */
@@ -25,13 +26,20 @@ export function webhooksCommand(io: CliIo): Command {
   const command = new Command('webhooks').description('manage webhooks (ingest URLs) of a running runtime');
   withClientOptions(command.command('list').description('list webhooks')).action(async (o: ClientOptions) => print(io, await callRuntime(io, o, 'GET', '/api/webhooks')));
   withClientOptions(
-    command
-      .command('create')
-      .description('create a webhook; its parameters (e.g. Plug&Pay\'s webhookKey) come from PLUGNPAID_WEBHOOK_PARAMETERS, a JSON object')
-      .argument('<name>', 'webhook name'),
-  ).action(async (name: string, o: ClientOptions) => {
+    withSecretOptions(
+      command
+        .command('create')
+        .description(
+          "create a webhook (a new URL) with no triggers: attach modules with `triggers add <webhook> <module>`. Its app parameters (e.g. Plug&Pay's webhookKey) come from PLUGNPAID_WEBHOOK_PARAMETERS, a JSON object; a shared secret from --secret",
+        )
+        .argument('<name>', 'webhook name'),
+    ),
+  ).action(async (name: string, o: ClientOptions & SecretOptions) => {
+    const secret = secretFromOptions(io, o);
     const parameters = webhookParametersOrExit(io);
-    print(io, await callRuntime(io, o, 'POST', '/api/webhooks', { name, ...(parameters ? { parameters } : {}) }));
+    const created = await callRuntime(io, o, 'POST', '/api/webhooks', { name, ...(secret ? { secret } : {}), ...(parameters ? { parameters } : {}) });
+    print(io, created);
+    io.stderr(`no triggers yet: attach modules with \`plugnpaid-connector triggers add ${created.id} <module>\`\n`);
   });
   withClientOptions(command.command('delete').description('delete a webhook and its triggers').argument('<id>', 'webhook id')).action(async (id: string, o: ClientOptions) => {
     await callRuntime(io, o, 'DELETE', `/api/webhooks/${encodeURIComponent(id)}`);
@@ -56,7 +64,13 @@ export function triggersCommand(io: CliIo): Command {
       .option('--to <url>', 'forward bundles to this URL'),
   ).action(async (webhook: string, module: string, o: ClientOptions & { parameters?: string; to?: string }) => {
     const parameters = o.parameters === undefined ? {} : parameterJson(io, o.parameters);
-    print(io, await callRuntime(io, o, 'POST', `/api/webhooks/${encodeURIComponent(webhook)}/triggers`, { module, parameters, destination: o.to ? { url: o.to } : undefined }));
+    const path = `/api/webhooks/${encodeURIComponent(webhook)}/triggers`;
+    const created = await callRuntime(io, o, 'POST', path, { module, parameters, destination: o.to ? { url: o.to } : undefined });
+    print(io, created);
+    const others = (await callRuntime(io, o, 'GET', path)).items.filter((trigger: { id: string; module: string }) => trigger.module === created.module && trigger.id !== created.id);
+    for (const other of others) {
+      io.stderr(`note: ${webhook} already had a ${created.module} trigger (${other.id}): each event now makes bundles for both; \`triggers remove ${other.id}\` if one is enough\n`);
+    }
   });
   withClientOptions(command.command('remove').description('detach a trigger').argument('<id>', 'trigger id')).action(async (id: string, o: ClientOptions) => {
     await callRuntime(io, o, 'DELETE', `/api/triggers/${encodeURIComponent(id)}`);

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createHmac } from 'node:crypto';
+import { examplePayload } from '../helpers/payloads';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
 import { cli } from '../helpers/cli';
 import { closedPort } from '../helpers/network';
@@ -63,6 +65,42 @@ describe('plugnpaid-connector runtime commands', () => {
     expect(down.code).to.equal(1);
     expect(down.stderr).to.contain(`cannot reach 127.0.0.1:${port}: nothing accepts connections on port ${port} (ECONNREFUSED)`);
     expect(down.stderr).to.contain('npm start');
+  });
+
+  it('creates a webhook that checks a shared HMAC secret from the environment, and says it has no triggers yet', async () => {
+    const secret = 'shop-b-shared-secret-0123456789';
+    const run = await cli(['webhooks', 'create', 'Shop B', '--secret', 'hmac', '--secret-header', 'X-Signature', ...client], { env: { PLUGNPAID_WEBHOOK_SECRET: secret } });
+    expect(run.code, run.stderr).to.equal(0);
+    const webhook = JSON.parse(run.stdout);
+    expect(webhook.secret).to.deep.equal({ kind: 'hmac', header: 'X-Signature', encoding: 'hex' });
+    expect(run.stdout + run.stderr).not.to.contain(secret);
+    expect(run.stderr).to.contain(`no triggers yet: attach modules with \`plugnpaid-connector triggers add ${webhook.id} <module>\``);
+    const body = JSON.stringify(examplePayload('refund'));
+    expect((await runtime.post(webhook.url, body)).status).to.equal(401);
+    const signature = createHmac('sha256', secret).update(body).digest('hex');
+    expect((await runtime.post(webhook.url, body, { 'content-type': 'application/json', 'x-signature': signature })).status).to.equal(200);
+  });
+
+  it('explains a --secret without its secret, a short secret and a header missing, with the flags to use', async () => {
+    const none = await cli(['webhooks', 'create', 'B', '--secret', 'hmac', '--secret-header', 'X-Signature', ...client]);
+    expect(none.code).to.equal(2);
+    expect(none.stderr).to.contain('--secret hmac takes the secret from PLUGNPAID_WEBHOOK_SECRET (at least 16 characters); set it first');
+    const short = await cli(['webhooks', 'create', 'B', '--secret', 'token', '--secret-query', 'key', ...client], { env: { PLUGNPAID_WEBHOOK_SECRET: 'tiny' } });
+    expect(short.stderr).to.equal('PLUGNPAID_WEBHOOK_SECRET must be at least 16 characters\n');
+    const headless = await cli(['webhooks', 'create', 'B', '--secret', 'hmac', ...client], { env: { PLUGNPAID_WEBHOOK_SECRET: 'long-enough-secret-123' } });
+    expect(headless.stderr).to.equal('an hmac secret needs --secret-header\n');
+    expect((await cli(['webhooks', 'create', 'B', '--secret-header', 'X', ...client])).code).to.equal(2);
+    expect((await cli(['webhooks', 'create', 'B', '--secret', 'rsa', ...client])).stderr).to.contain('Allowed choices are hmac, token.');
+  });
+
+  it('warns when a module is attached to a webhook that already has it (two sets of bundles)', async () => {
+    const hook = await runtime.defaultWebhook();
+    const existing = JSON.parse((await cli(['triggers', 'list', hook.id, ...client])).stdout).items.find((t: { module: string }) => t.module === 'watch-order-refunded');
+    const run = await cli(['triggers', 'add', hook.id, 'watch-order-refunded', ...client]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stderr).to.equal(`note: ${hook.id} already had a watch-order-refunded trigger (${existing.id}): each event now makes bundles for both; \`triggers remove ${existing.id}\` if one is enough\n`);
+    const fresh = await cli(['triggers', 'add', JSON.parse((await cli(['webhooks', 'create', 'C', ...client])).stdout).id, 'watch-order-refunded', ...client]);
+    expect(fresh.stderr).to.equal('');
   });
 
   it('refuses an unknown replay kind and an unknown send source', async () => {
