@@ -5,6 +5,7 @@ import { bundleDifferences, describeDifferences } from './bundle-diff';
 import { conventionRules } from './conventions';
 import type { LoadGaps } from './loader';
 import { BUNDLE_PER_ORDER_LINE, PRODUCT_FILTER } from './order-lines';
+import { parameterProblems } from './parameter-check';
 import type { Problem } from './problems';
 import { originOf } from './schema-resolver';
 import { didYouMean, nearestNames } from './suggest';
@@ -182,6 +183,7 @@ function sampleProblems(app: AppDefinition, module: ModuleDefinition, sample: Mo
     return [problem(at, 'this module fetches its data from the API: give the API\'s answer to its request as "response"')];
   }
   const problems = payloadViolations(app, sample.payload).map((v) => problem(`${at}/payload${v.pointer}`, `payload ${v.message}`));
+  if (sample.parameters !== undefined) problems.push(...parameterProblems(module.name, module.parameters, sample.parameters).map((message) => problem(`${at}/parameters`, message)));
   sample.bundles.forEach((bundle, index) => {
     for (const violation of violations(module.output, bundle)) {
       problems.push(problem(`${at}/bundles/${index}${violation.pointer}`, `does not match the output schema: ${violation.message}`));

@@ -15,8 +15,11 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/ui/inspector.css': { file: 'inspector.css', type: 'text/css; charset=utf-8' },
 };
 
-/** The inspector's public paths: its static files, which hold no data. */
-export const INSPECTOR_PATHS = Object.keys(FILES);
+// Browsers ask for it on every visit to the inspector; an empty answer keeps the log and console free of 404s.
+const FAVICON = '/favicon.ico';
+
+/** The inspector's public paths: its static files, which hold no data, and the (empty) favicon. */
+export const INSPECTOR_PATHS = [...Object.keys(FILES), FAVICON];
 
 /** Serves the event inspector at `/`; its CSP and framing headers come from the scope's helmet (security-headers.ts). */
 export function registerInspector(server: FastifyInstance): void {
@@ -26,4 +29,5 @@ export function registerInspector(server: FastifyInstance): void {
       reply.header('content-type', type).send(body),
     );
   }
+  server.get(FAVICON, async (_request, reply) => reply.code(204).send());
 }

@@ -182,6 +182,11 @@ describe('validate', () => {
       expectProblem(problems, { file: 'modules/watch-order-refunded/samples.json', module: 'watch-order-refunded', pointer: '/0/bundles/0/order/amountTotal', message: /must be number/ });
     });
 
+    it('checks a sample\'s parameters with the same check as map and the API', () => {
+      const problems = problemsAfter((app) => app.edit('modules/watch-order-refunded/samples.json', (s) => (s[0].parameters = { bundlePerOrderLines: true })));
+      expectProblem(problems, { file: 'modules/watch-order-refunded/samples.json', module: 'watch-order-refunded', pointer: '/0/parameters', message: /unknown parameter 'bundlePerOrderLines' .*did you mean 'bundlePerOrderLine'/ });
+    });
+
     it('reports a sample whose bundles are not what the mapping makes', () => {
       const problems = problemsAfter((app) => app.edit('modules/watch-invoice-paid/samples.json', (s) => (s[0].bundles[0].order.status = 'pending')));
       expectProblem(problems, { file: 'modules/watch-invoice-paid/samples.json', pointer: '/0/bundles/0/order/status', message: /different bundles.*order\.status: "pending" → "paid"/ });

@@ -112,7 +112,7 @@ const has = (program: string) => {
 };
 
 describe('README commands', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   const found = readmeShell(README);
   const commands = found.filter((entry): entry is ReadmeCommand => 'words' in entry);
   const scripts = found.filter((entry): entry is ReadmeScript => 'script' in entry);
@@ -185,7 +185,7 @@ describe('README commands', function () {
           const childEnv = { ...process.env, ...entry.env, PLUGNPAID_API_BASE: `http://127.0.0.1:${await closedPort()}/v2`, PLUGNPAID_LOG_LEVEL: 'silent' };
           const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', CLI_SCRIPT, 'serve', ...args], { cwd: DEFAULT_APP_DIR, env: childEnv, detached: true });
           children.push(child);
-          expect(await new Output(child).until(/Try it:.*\n/, 90_000)).to.contain('Plug&Pay connector runtime listening on');
+          expect(await new Output(child).until(/Try it:.*\n/, 150_000)).to.contain('Plug&Pay connector runtime listening on');
         } else {
           const run = await cli(words.slice(2), { env: { ...env, ...entry.env } });
           expect(run.code, `${written(entry)}\n${run.stderr}`).to.equal(0);
@@ -225,9 +225,9 @@ describe('README commands', function () {
       });
       children.push(child);
       const printed = new Output(child);
-      await printed.until(/ord_readme_1/, 90_000);
+      await printed.until(/ord_readme_1/, 150_000);
       await refund('ord_readme_2');
-      const output = await printed.until(/ord_readme_2/, 30_000);
+      const output = await printed.until(/ord_readme_2/, 60_000);
       const orders = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line).order.id);
       expect(orders).to.deep.equal(['ord_readme_1', 'ord_readme_2']);
       stopGroup(child);

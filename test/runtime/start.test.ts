@@ -14,7 +14,7 @@ const PLUG_AND_PAY = join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Collects a child's output and resolves when a line matching `pattern` has been printed. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 45_000): Promise<string> {
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 150_000): Promise<string> {
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${pattern} in: ${output}`)), timeoutMs);
@@ -44,7 +44,8 @@ async function listening(url: string): Promise<boolean> {
 }
 
 describe('Starting the runtime: one app per store, a free port, clear refusals', function () {
-  this.timeout(90_000);
+  // Spawned servers compile the sources with ts-node first: over a minute on a loaded machine.
+  this.timeout(240_000);
   let parent: string;
   beforeEach(() => (parent = mkdtempSync(join(tmpdir(), 'plugnpaid-start-'))));
   afterEach(() => rmSync(parent, { recursive: true, force: true }));
