@@ -146,6 +146,7 @@ export function parseInZone(text: string, format: string, zone: string): Date | 
     date.month >= 0 && date.month <= 11 && date.day >= 1 && date.day <= daysInMonth && hour <= 24 && minute <= 59 && second <= 59 && (hour < 24 || minute + second + millisecond === 0);
   if (!inRange) return undefined;
   const local = Date.UTC(date.year, date.month, date.day, hour, minute, second, millisecond);
+  if (!Number.isFinite(local)) return undefined;
   const instant = parts.offsetMinutes !== undefined ? new Date(local - parts.offsetMinutes * 60_000) : zonedInstant(local, zone);
   if (parts.weekday !== undefined && (Number.isNaN(parts.weekday) || dayjs(instant).tz(zone).day() !== parts.weekday)) return undefined;
   return Number.isNaN(instant.getTime()) ? undefined : instant;
