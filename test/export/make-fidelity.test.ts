@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { DEFAULT_APP_DIR, loadApp } from '../../src/definition/loader';
+import type { JsonSchema } from '../../src/definition/schema-resolver';
 import type { AppDefinition } from '../../src/definition/types';
 import { componentVariableProblems } from '../../src/export/component-variables';
 import { buildMakeTree, MakeTree } from '../../src/export/make-layout';
 import { makeWebhookId } from '../../src/export/make-names';
 import { builtinFunctions, compileTemplate, directiveSignatureProblems, compileDirective, evaluateDirective, isBuiltinFunction } from '../../src/iml';
 import { calledFunctions } from '../../src/iml/ast';
-import { isTruthy } from '../../src/iml/values';
+import { isRecord, isTruthy } from '../../src/iml/values';
 import { parameterValues } from '../../src/mapping/map-event';
 
 const apps: Array<[string, AppDefinition]> = [
@@ -40,6 +41,20 @@ describe('Make fidelity of the exports', () => {
           return [...unknown.map((name) => `${at}: unknown function ${name}`), ...directiveSignatureProblems(compileDirective(text)).map((problem) => `${at}: ${problem.message}`)];
         });
         expect(problems).to.deep.equal([]);
+      });
+
+      it("gives every date field of every sample bundle Make's canonical form (ISO 8601 in UTC with milliseconds)", () => {
+        const dates: string[] = [];
+        const collect = (schema: JsonSchema, value: unknown): void => {
+          if (schema.format === 'date-time' && value !== undefined && value !== null) dates.push(String(value));
+          if (isRecord(schema.properties) && isRecord(value)) {
+            for (const [name, child] of Object.entries(schema.properties)) if (isRecord(child)) collect(child, value[name]);
+          }
+          if (isRecord(schema.items) && Array.isArray(value)) value.forEach((item) => collect(schema.items as JsonSchema, item));
+        };
+        for (const module of app.modules) for (const sample of module.samples) sample.bundles.forEach((bundle) => collect(module.output, bundle));
+        expect(dates.length).to.be.greaterThan(5);
+        expect(dates.filter((date) => !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(date))).to.deep.equal([]);
       });
 
       it('reads in each webhook and trigger only the variables that component has', () => {

@@ -61,7 +61,7 @@ describe('Plug&Pay runtime', () => {
       await runtime.runtime.engine.drain();
       scope.done();
       const [bundle] = await bundlesOf('watch-order-paid');
-      expect(bundle.data).to.deep.equal({ ...orderPaid.samples[0].bundles[0], event: { ...(orderPaid.samples[0].bundles[0].event as object), sentAt: '2026-11-22T10:00:00.000000Z' } });
+      expect(bundle.data).to.deep.equal({ ...orderPaid.samples[0].bundles[0], event: { ...(orderPaid.samples[0].bundles[0].event as object), sentAt: '2026-11-22T10:00:00.000Z' } });
       expect((await events())[0]).to.include({ status: 'processed', type: 'order_paid' });
     });
 
