@@ -24,9 +24,21 @@ dayjs.extend(quarterOfYear);
  */
 const TOKENS = /(\[[^[]*\])|(Mo|MM?M?M?|Qo?|Do|DDDo|DD?D?D?|ddd?d?|do?|e|E|w[ow]?|W[oW]?|YYYYYY|YYYYY|YYYY|YY|Y|gg(?:gg)?|GG(?:GG)?|a|A|hh?|HH?|kk?|mm?|ss?|S{1,9}|x|X|zz?|ZZ?|.)/g;
 
+type FormatPart = { token: string } | { literal: string };
+
+// Formats come from app definitions (a handful), but each bundle's dates use them: split each once.
+const splitFormats = new Map<string, FormatPart[]>();
+const SPLIT_CACHE_LIMIT = 1000;
+
 /** The format split into tokens and literal text (`{ literal }`). */
-export function splitFormat(format: string): Array<{ token: string } | { literal: string }> {
-  return [...format.matchAll(TOKENS)].map(([text, bracketed]) => (bracketed ? { literal: bracketed.slice(1, -1) } : { token: text }));
+export function splitFormat(format: string): FormatPart[] {
+  let parts = splitFormats.get(format);
+  if (!parts) {
+    parts = [...format.matchAll(TOKENS)].map(([text, bracketed]) => (bracketed ? { literal: bracketed.slice(1, -1) } : { token: text }));
+    if (splitFormats.size >= SPLIT_CACHE_LIMIT) splitFormats.clear();
+    splitFormats.set(format, parts);
+  }
+  return parts;
 }
 
 const pad = (value: number, width: number): string => `${value < 0 ? '-' : ''}${String(Math.abs(value)).padStart(width, '0')}`;
