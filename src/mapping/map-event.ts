@@ -33,38 +33,57 @@ export function parameterValues(module: ModuleDefinition, given: Record<string, 
   return { ...values, ...given };
 }
 
+/** A mapping ready to run: the items to make bundles of (none when the condition filtered the input), one at a time. */
+export interface MappingSteps {
+  filtered: boolean;
+  items: unknown[];
+  bundleOf(item: unknown): MappedBundle;
+}
+
+/**
+ * Evaluates a module's condition and iterate for one input, leaving the bundles to be made one by one, so the
+ * runtime can stop at its limits and yield between them. Throws where IML does; `mapWithModule` catches.
+ */
+export function mappingSteps(module: ModuleDefinition, input: unknown, options: MapOptions = {}): MappingSteps {
+  if (module.communication && options.response === undefined) {
+    throw new Error('this module maps the object it fetches from the API, and no API answer was given');
+  }
+  const parameters = parameterValues(module, options.parameters);
+  const variables: Record<string, unknown> = module.communication ? { payload: input, body: options.response, parameters } : { body: input, parameters };
+  const context: ImlContext = { variables, functions: builtinFunctions, timezone: options.timezone ?? 'UTC' };
+  const { compiled } = module;
+  const bundleOf = (item: unknown): MappedBundle => {
+    const itemContext = item === undefined ? context : { ...context, variables: { ...variables, item } };
+    const data = toJsonBundle(evaluateDirective(compiled.output, itemContext, dateAsText));
+    return { data, errors: violations(module.output, data) };
+  };
+  if (compiled.condition && !isTruthy(evaluateDirective(compiled.condition, context))) return { filtered: true, items: [], bundleOf };
+  let items: unknown[] = [undefined];
+  if (compiled.iterate && isTruthy(parameters[compiled.iterate.enabledBy])) {
+    const container = evaluateDirective(compiled.iterate.container, context);
+    const lines = Array.isArray(container) ? container : [];
+    const { condition } = compiled.iterate;
+    items = condition ? lines.filter((item) => isTruthy(evaluateDirective(condition, { ...context, variables: { ...variables, item } }))) : lines;
+  }
+  return { filtered: items.length === 0, items, bundleOf };
+}
+
 /**
  * Maps one input with one module: condition, iterate, output. The input is the webhook body, or, for a module
  * with a communication, its webhook item (`payload`), with the API's answer in `options.response` as `body`.
  */
 export function mapWithModule(module: ModuleDefinition, input: unknown, options: MapOptions = {}): ModuleMapping {
-  if (module.communication && options.response === undefined) {
-    return { ok: false, module: module.name, error: 'this module maps the object it fetches from the API, and no API answer was given' };
-  }
   try {
-    const parameters = parameterValues(module, options.parameters);
-    const variables: Record<string, unknown> = module.communication ? { payload: input, body: options.response, parameters } : { body: input, parameters };
-    const context: ImlContext = { variables, functions: builtinFunctions, timezone: options.timezone ?? 'UTC' };
-    const { compiled } = module;
-    if (compiled.condition && !isTruthy(evaluateDirective(compiled.condition, context))) {
-      return { ok: true, module: module.name, bundles: [], filtered: true };
-    }
-    let items: unknown[] = [undefined];
-    if (compiled.iterate && isTruthy(parameters[compiled.iterate.enabledBy])) {
-      const container = evaluateDirective(compiled.iterate.container, context);
-      const lines = Array.isArray(container) ? container : [];
-      const { condition } = compiled.iterate;
-      items = condition ? lines.filter((item) => isTruthy(evaluateDirective(condition, { ...context, variables: { ...variables, item } }))) : lines;
-    }
-    const bundles = items.map((item) => {
-      const itemContext = item === undefined ? context : { ...context, variables: { ...variables, item } };
-      const data = toJsonBundle(evaluateDirective(compiled.output, itemContext, dateAsText));
-      return { data, errors: violations(module.output, data) };
-    });
-    return { ok: true, module: module.name, bundles, filtered: bundles.length === 0 };
+    const steps = mappingSteps(module, input, options);
+    return { ok: true, module: module.name, bundles: steps.items.map(steps.bundleOf), filtered: steps.filtered };
   } catch (error) {
-    return { ok: false, module: module.name, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, module: module.name, error: errorText(error) };
   }
+}
+
+/** The message of a thrown value. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AppDefinition } from '../definition/types';
 import { ApiError } from '../http/api-error';
 import { ApiAccess, fetchForModule } from '../mapping/enrich';
-import { mapWithModule, unroutableReason } from '../mapping/map-event';
+import { errorText, mappingSteps, MappingSteps, unroutableReason } from '../mapping/map-event';
 import { eventOfBody, mappingInput, webhookItem } from '../mapping/route';
 import { parseJsonBody } from './body-checks';
 import type { EventRow, Store, TriggerRow } from './store/store';
@@ -102,18 +102,60 @@ export interface EventPlan {
   attempts: number;
   retryAt: number | null;
   bundles: Array<{ trigger: TriggerRow; seq: number; data: string; errors: string }>;
+  /** True when a trigger went past a per-event limit (its routing entry says which). */
+  limited: boolean;
+}
+
+/** What one event may make over all its triggers (bundles, and bytes of their JSON); the trigger that would go past them fails. */
+export interface EventLimits {
+  maxBundles: number;
+  maxBytes: number;
+}
+
+/** How an event is planned: retries of API fetches and the per-event limits. */
+export interface PlanOptions {
+  retryScheduleMs: number[];
+  limits: EventLimits;
+}
+
+/** Plans an event in one go (small events, inside the transaction that stores them). */
+export function planEvent(app: AppDefinition, routed: RoutedEvent, enrichments: Map<string, Enrichment>, now: number, options: PlanOptions): EventPlan {
+  const steps = planSteps(app, routed, enrichments, now, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Plans an event bundle by bundle, calling `pause` between bundles so a large event gives the event loop turns. */
+export async function planEventYielding(
+  app: AppDefinition,
+  routed: RoutedEvent,
+  enrichments: Map<string, Enrichment>,
+  now: number,
+  options: PlanOptions & { pause: () => Promise<void> | undefined },
+): Promise<EventPlan> {
+  const steps = planSteps(app, routed, enrichments, now, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await options.pause();
+  }
 }
 
 /**
- * Decides what a routed event becomes: map and validate for each trigger. When a module could not fetch its
- * object, the event is `retrying` until `retryScheduleMs` runs out, then `failed`; bundles other triggers made
- * are kept either way. Pure apart from the clock value it is given.
+ * Decides what a routed event becomes: map and validate for each trigger, within the event's limits, yielding
+ * after each bundle. When a module could not fetch its object, the event is `retrying` until `retryScheduleMs`
+ * runs out, then `failed`; bundles other triggers made are kept either way. Pure apart from the clock value.
  */
-export function planEvent(app: AppDefinition, routed: RoutedEvent, enrichments: Map<string, Enrichment>, now: number, retryScheduleMs: number[]): EventPlan {
+function* planSteps(app: AppDefinition, routed: RoutedEvent, enrichments: Map<string, Enrichment>, now: number, options: PlanOptions): Generator<void, EventPlan> {
   const { event } = routed;
-  const plan: EventPlan = { event, status: 'processed', routing: { triggers: [] }, error: null, attempts: event.attempts, retryAt: null, bundles: [] };
+  const { retryScheduleMs } = options;
+  const plan: EventPlan = { event, status: 'processed', routing: { triggers: [] }, error: null, attempts: event.attempts, retryAt: null, bundles: [], limited: false };
   if (routed.outcome) return { ...plan, status: routed.outcome.status, routing: routed.outcome.routing, error: routed.outcome.routing.reason ?? null };
-  const routing = routed.triggers.map((trigger) => mapForTrigger(app, trigger, routed.body, enrichments.get(trigger.id), plan));
+  const routing: TriggerRouting[] = [];
+  const used = { bundles: 0, bytes: 0 };
+  for (const trigger of routed.triggers) routing.push(yield* mapForTrigger(app, trigger, routed.body, enrichments.get(trigger.id), plan, used, options.limits));
   plan.routing = { triggers: routing };
   const waiting = routing.filter((entry) => entry.retrying);
   if (waiting.length > 0) {
@@ -130,32 +172,91 @@ export function planEvent(app: AppDefinition, routed: RoutedEvent, enrichments: 
   return { ...plan, status: routing.some((entry) => entry.error !== undefined) ? 'failed' : 'processed' };
 }
 
-function mapForTrigger(app: AppDefinition, trigger: RoutedTrigger, body: unknown, enrichment: Enrichment | undefined, plan: EventPlan): TriggerRouting {
+function* mapForTrigger(
+  app: AppDefinition,
+  trigger: RoutedTrigger,
+  body: unknown,
+  enrichment: Enrichment | undefined,
+  plan: EventPlan,
+  used: { bundles: number; bytes: number },
+  limits: EventLimits,
+): Generator<void, TriggerRouting> {
   const module = app.modules.find((candidate) => candidate.name === trigger.module);
   const base = { trigger: trigger.id, module: trigger.module, bundles: 0, invalidBundles: 0, filtered: false };
   if (!module) return { ...base, error: `module '${trigger.module}' is not in this app` };
   if (enrichment && !enrichment.ok) return { ...base, error: enrichment.error, retrying: true };
-  const result = mapWithModule(module, mappingInput(app, module, body), { parameters: trigger.values, response: enrichment?.response });
-  if (!result.ok) return { ...base, error: result.error };
-  result.bundles.forEach((bundle, seq) => plan.bundles.push({ trigger, seq, data: JSON.stringify(bundle.data), errors: JSON.stringify(bundle.errors) }));
-  return { ...base, bundles: result.bundles.length, invalidBundles: result.bundles.filter((b) => b.errors.length > 0).length, filtered: result.filtered };
+  let steps: MappingSteps;
+  try {
+    steps = mappingSteps(module, mappingInput(app, module, body), { parameters: trigger.values, response: enrichment?.response });
+  } catch (error) {
+    return { ...base, error: errorText(error) };
+  }
+  const { maxBundles, maxBytes } = limits;
+  // Checked before any bundle is made: an order of many lines fails at once instead of after the work.
+  if (used.bundles + steps.items.length > maxBundles) {
+    plan.limited = true;
+    return { ...base, error: overLimit(`more than ${maxBundles} bundles`, 'PLUGNPAID_MAX_EVENT_BUNDLES', steps) };
+  }
+  const made: EventPlan['bundles'] = [];
+  let bytes = 0;
+  let invalid = 0;
+  for (const [seq, item] of steps.items.entries()) {
+    let data: string;
+    let errors: string;
+    try {
+      const bundle = steps.bundleOf(item);
+      data = JSON.stringify(bundle.data);
+      errors = JSON.stringify(bundle.errors);
+      if (bundle.errors.length > 0) invalid += 1;
+    } catch (error) {
+      return { ...base, error: errorText(error) };
+    }
+    bytes += Buffer.byteLength(data) + Buffer.byteLength(errors);
+    // Stops as soon as the bytes pass the limit, so an event costs at most the limit in memory.
+    if (used.bytes + bytes > maxBytes) {
+      plan.limited = true;
+      return { ...base, error: overLimit(`more than ${maxBytes} bytes of bundles`, 'PLUGNPAID_MAX_EVENT_BYTES', steps) };
+    }
+    made.push({ trigger, seq, data, errors });
+    yield;
+  }
+  used.bundles += made.length;
+  used.bytes += bytes;
+  plan.bundles.push(...made);
+  return { ...base, bundles: made.length, invalidBundles: invalid, filtered: steps.filtered };
 }
 
-/**
- * Stores a plan: its bundles, their deliveries and the event's new status. Run inside the batch transaction;
- * re-running it after a crash or a retry is harmless (bundles are unique per event, trigger and position).
- */
-export function writePlan(store: Store, plan: EventPlan, now: number): void {
-  const { event } = plan;
-  for (const { trigger, seq, data, errors } of plan.bundles) {
-    const inserted = store.sql.insertBundle.run(event.id, trigger.id, seq, data, errors, now);
-    if (inserted.changes > 0 && trigger.destination_url) {
-      // A trigger stopped by 410 keeps new deliveries stopped too, until one is replayed.
-      const status = trigger.stopped_reason ? 'stopped' : 'pending';
-      store.sql.insertDelivery.run(inserted.lastInsertRowid, trigger.id, messageId(event.id, trigger.id, seq), status, now, now);
-    }
+/** Why a trigger made no bundles for an event past a limit, and how to raise it. */
+function overLimit(what: string, setting: string, steps: MappingSteps): string {
+  const perLine = steps.items.length > 1 ? `; with one bundle per order line each of its ${steps.items.length} bundles carries the whole order, so turning that off also helps` : '';
+  return `this event would make ${what} (the per-event limit); no bundle was kept for this trigger. Raise ${setting} and replay the event${perLine}`;
+}
+
+/** Stores one planned bundle and, when its trigger forwards, its delivery; harmless when already stored. */
+export function writeBundle(store: Store, eventId: number, bundle: EventPlan['bundles'][number], now: number): void {
+  const { trigger, seq, data, errors } = bundle;
+  const inserted = store.sql.insertBundle.run(eventId, trigger.id, seq, data, errors, now);
+  if (inserted.changes > 0 && trigger.destination_url) {
+    // A trigger stopped by 410 keeps new deliveries stopped too, until one is replayed.
+    const status = trigger.stopped_reason ? 'stopped' : 'pending';
+    store.sql.insertDelivery.run(inserted.lastInsertRowid, trigger.id, messageId(eventId, trigger.id, seq), status, now, now);
   }
+}
+
+/** Stores the event's new status once its bundles are stored, and clears its record of an unfinished processing attempt. */
+export function finishPlan(store: Store, plan: EventPlan, now: number): void {
+  const { event } = plan;
   const routing = JSON.stringify(plan.routing);
   if (plan.status === 'retrying') store.sql.retryEvent.run(routing, plan.error, plan.attempts, plan.retryAt, now, event.id);
   else store.sql.finishEvent.run(plan.status, routing, plan.error, now, event.id);
+  store.sql.processingFinished.run(event.id);
+}
+
+/**
+ * Stores a plan: its bundles, their deliveries and the event's new status. Run inside a transaction;
+ * re-running it after a crash or a retry is harmless (bundles are unique per event, trigger and position).
+ */
+export function writePlan(store: Store, plan: EventPlan, now: number): void {
+  for (const bundle of plan.bundles) writeBundle(store, plan.event.id, bundle, now);
+  finishPlan(store, plan, now);
 }

@@ -85,7 +85,7 @@ export function createRuntime(
     apiBase: config.apiBase,
     retryScheduleMs: config.retryScheduleMs,
   };
-  const processor = new BatchProcessor(store, app, enrichment, config.drift ? new DriftBook(store, app) : undefined);
+  const processor = new BatchProcessor(store, app, enrichment, { maxBundles: config.maxEventBundles, maxBytes: config.maxEventBundleBytes }, config.drift ? new DriftBook(store, app) : undefined);
   const engine = new Engine(
     store,
     processor,

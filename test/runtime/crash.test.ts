@@ -1,57 +1,14 @@
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_APP_DIR } from '../../src/definition/loader';
-import { examplePayload } from '../helpers/payloads';
+import { examplePayload, manyLineOrder } from '../helpers/payloads';
 import { Receiver } from '../helpers/runtime';
+import { ADMIN, adminApi, freePort, kill, sleep, startServer, waitForHealth } from '../helpers/server-process';
 
-const ADMIN = 'crash-test-admin-token-0123456789';
 const KILLS = 4;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The real server in its own process (TypeScript sources through ts-node), so it can be SIGKILLed. */
-function startServer(port: number, dataDir: string): ChildProcess {
-  const script = `require('./src/cli/program').runCli(['node', 'plugnpaid-connector', ...process.argv.slice(1)], require('./src/cli/io').processIo).then((code) => process.exit(code))`;
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, 'serve', '--port', String(port), '--data', dataDir, '--admin-token', ADMIN], {
-    cwd: DEFAULT_APP_DIR,
-    env: { ...process.env, PLUGNPAID_RETRY_SCHEDULE_MS: '0,100,200,400,800,1000,1000,1000,1000,1000', PLUGNPAID_LOG_LEVEL: 'silent', PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS: '1' },
-    stdio: 'ignore',
-  });
-}
-
-// Generous: under c8 on a loaded machine, ts-node takes over 10 s to start the server.
-async function waitForHealth(base: string): Promise<void> {
-  for (let i = 0; i < 1200; i += 1) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error('the server did not start');
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 describe('the runtime on SIGTERM', function () {
   this.timeout(60_000);
@@ -179,5 +136,79 @@ describe('the runtime under SIGKILL', function () {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('the runtime killed twice while processing one huge event', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  // Limits so high that the 4000-line order, one bundle per line, would map for a long time and run out of memory.
+  const UNBOUNDED = { PLUGNPAID_MAX_EVENT_BUNDLES: '1000000', PLUGNPAID_MAX_EVENT_BYTES: String(64 * 1024 ** 3) };
+
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'plugnpaid-quarantine-'));
+  });
+  after(async () => {
+    if (child) await kill(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const processingStarts = (eventId: number): { status: string; processing_starts: number } => {
+    const db = new Database(join(dataDir, 'plugnpaid.sqlite'), { readonly: true });
+    try {
+      return db.prepare('SELECT status, processing_starts FROM events WHERE id = ?').get(eventId) as { status: string; processing_starts: number };
+    } finally {
+      db.close();
+    }
+  };
+  async function untilStarted(eventId: number, starts: number): Promise<void> {
+    for (let i = 0; i < 400 && processingStarts(eventId).processing_starts < starts; i += 1) await sleep(25);
+    // Well into the mapping, and not finished: the kill lands during processing.
+    await sleep(300);
+    expect(processingStarts(eventId)).to.deep.equal({ status: 'pending', processing_starts: starts });
+  }
+
+  it('sets the event aside as failed, comes up and serves, and processes it again on replay', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    child = startServer(port, dataDir, UNBOUNDED);
+    await waitForHealth(base);
+    const hook = (await adminApi(base, 'GET', '/api/webhooks')).items[0];
+    await adminApi(base, 'POST', `/api/webhooks/${hook.id}/triggers`, { module: 'watch-one-time-sale', parameters: { bundlePerOrderLine: true } });
+    const post = async (body: unknown) => (await (await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { event: number };
+    const huge = await post(manyLineOrder(4000));
+
+    await untilStarted(huge.event, 1);
+    await kill(child);
+    child = startServer(port, dataDir, UNBOUNDED);
+    await waitForHealth(base);
+    await untilStarted(huge.event, 2);
+    await kill(child);
+
+    // Default limits now; the event must not be picked up a third time.
+    child = startServer(port, dataDir);
+    await waitForHealth(base);
+    let event = await adminApi(base, 'GET', `/api/events/${huge.event}`);
+    for (let i = 0; i < 100 && event.status === 'pending'; i += 1) {
+      await sleep(50);
+      event = await adminApi(base, 'GET', `/api/events/${huge.event}`);
+    }
+    expect(event).to.include({ status: 'failed', error: 'processing did not finish twice; replay to try again' });
+    expect(event.routing.reason).to.equal('processing did not finish twice; replay to try again');
+    const small = await post(manyLineOrder(2, 'ord_after_quarantine'));
+    for (let i = 0; i < 100 && (await adminApi(base, 'GET', `/api/events/${small.event}`)).status === 'pending'; i += 1) await sleep(50);
+    expect((await adminApi(base, 'GET', `/api/events/${small.event}`)).status).to.equal('processed');
+
+    // Replay: tried again from scratch, and now the per-event limit stops it, quickly and with its reason.
+    await adminApi(base, 'POST', `/api/events/${huge.event}/replay`);
+    for (let i = 0; i < 100 && (await adminApi(base, 'GET', `/api/events/${huge.event}`)).error?.includes('did not finish'); i += 1) await sleep(50);
+    for (let i = 0; i < 100 && (await adminApi(base, 'GET', `/api/events/${huge.event}`)).status === 'pending'; i += 1) await sleep(50);
+    event = await adminApi(base, 'GET', `/api/events/${huge.event}`);
+    expect(event.status).to.equal('failed');
+    expect(event.error).to.equal(null);
+    const errors = (event.routing.triggers as Array<{ error?: string }>).map((trigger) => trigger.error ?? '');
+    expect(errors.filter((error) => error.includes('more than 1000 bundles') && error.includes('PLUGNPAID_MAX_EVENT_BUNDLES'))).to.have.length(1);
+    expect(processingStarts(huge.event).processing_starts).to.equal(0);
   });
 });

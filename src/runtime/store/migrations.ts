@@ -105,4 +105,10 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX events_unrouted_by_type ON events(type, webhook_id) WHERE status = 'unrouted';
   CREATE INDEX events_failed_by_type ON events(type, webhook_id) WHERE status = 'failed';
   `,
+  // A processing attempt is counted (committed) before it starts and cleared when its result is stored, so an
+  // event that was being processed when the runtime died is known on restart, and one that died twice is set aside.
+  `
+  ALTER TABLE events ADD COLUMN processing_starts INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX events_started ON events(id) WHERE processing_starts > 0;
+  `,
 ];

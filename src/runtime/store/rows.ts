@@ -35,6 +35,8 @@ export interface EventRow {
   processed_at: number | null;
   attempts: number;
   retry_at: number | null;
+  /** Processing attempts begun and not finished: 1 after one crash during processing, 2 after two. */
+  processing_starts: number;
 }
 
 export interface BundleRow {

@@ -50,7 +50,13 @@ export class Store {
       retryEvent: db.prepare("UPDATE events SET status = 'retrying', routing = ?, error = ?, attempts = ?, retry_at = ?, processed_at = ? WHERE id = ?"),
       eventById: db.prepare<[number], EventRow>('SELECT e.*, b.body FROM events e JOIN event_bodies b ON b.event_id = e.id WHERE e.id = ?'),
       finishEvent: db.prepare('UPDATE events SET status = ?, routing = ?, error = ?, processed_at = ?, retry_at = NULL WHERE id = ?'),
-      requeueEvent: db.prepare("UPDATE events SET status = 'pending', error = NULL, attempts = 0, retry_at = NULL WHERE id = ?"),
+      requeueEvent: db.prepare("UPDATE events SET status = 'pending', error = NULL, attempts = 0, retry_at = NULL, processing_starts = 0 WHERE id = ?"),
+      processingStarted: db.prepare('UPDATE events SET processing_starts = processing_starts + 1 WHERE id = ?'),
+      processingFinished: db.prepare('UPDATE events SET processing_starts = 0 WHERE id = ? AND processing_starts > 0'),
+      interruptedEvent: db.prepare<[], EventRow>(
+        "SELECT e.*, b.body FROM events e JOIN event_bodies b ON b.event_id = e.id WHERE e.processing_starts > 0 AND e.status IN ('pending', 'retrying') ORDER BY e.id LIMIT 1",
+      ),
+      quarantineEvent: db.prepare("UPDATE events SET status = 'failed', routing = ?, error = ?, processed_at = ?, retry_at = NULL, processing_starts = 0 WHERE id = ?"),
       insertBundle: db.prepare('INSERT OR IGNORE INTO bundles (event_id, trigger_id, seq, data, errors, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       insertDelivery: db.prepare(
         'INSERT OR IGNORE INTO deliveries (bundle_id, trigger_id, message_id, status, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
