@@ -106,7 +106,13 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
     if (env.PLUGNPAID_SYNC !== 'NORMAL' && env.PLUGNPAID_SYNC !== 'FULL') throw new ConfigError(`PLUGNPAID_SYNC must be FULL or NORMAL, not ${JSON.stringify(env.PLUGNPAID_SYNC)}`);
     config.sync = env.PLUGNPAID_SYNC;
   }
-  if (env.PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS) config.allowPrivateDestinations = /^(1|true|yes)$/i.test(env.PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS);
+  if (env.PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS) {
+    const allow = env.PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS.trim().toLowerCase();
+    if (!['1', 'true', 'yes', '0', 'false', 'no'].includes(allow)) {
+      throw new ConfigError(`PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS must be 1 (allow) or 0 (refuse), not ${JSON.stringify(env.PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS)}`);
+    }
+    config.allowPrivateDestinations = ['1', 'true', 'yes'].includes(allow);
+  }
   if (env.PLUGNPAID_DELIVERY_CONCURRENCY) config.deliveryConcurrency = wholeNumber(env.PLUGNPAID_DELIVERY_CONCURRENCY, 'PLUGNPAID_DELIVERY_CONCURRENCY', 1);
   if (env.PLUGNPAID_MAX_EVENT_BUNDLES) config.maxEventBundles = wholeNumber(env.PLUGNPAID_MAX_EVENT_BUNDLES, 'PLUGNPAID_MAX_EVENT_BUNDLES', 1);
   if (env.PLUGNPAID_MAX_EVENT_BYTES) config.maxEventBundleBytes = wholeNumber(env.PLUGNPAID_MAX_EVENT_BYTES, 'PLUGNPAID_MAX_EVENT_BYTES', 1);
