@@ -9,7 +9,7 @@ export function yieldToEventLoop(): Promise<void> {
  * For long synchronous work done in steps (mapping a large event): `pause()` yields to the event loop once the
  * current slice has run `sliceMs`, and is free otherwise, so requests wait about one slice at most.
  */
-export function timeSlicer(sliceMs = 10): () => Promise<void> | undefined {
+export function timeSlicer(sliceMs = 5): () => Promise<void> | undefined {
   let sliceStart = performance.now();
   return () => {
     if (performance.now() - sliceStart < sliceMs) return undefined;
