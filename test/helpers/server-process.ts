@@ -21,13 +21,18 @@ export async function freePort(): Promise<number> {
  * The real server in its own process (TypeScript sources through ts-node), so it can be SIGKILLed. It may
  * forward to the tests' receivers on 127.0.0.1; `env` adds or overrides settings.
  */
-export function startServer(port: number, dataDir: string, env: Record<string, string> = {}): ChildProcess {
+export function startServer(port: number, dataDir: string, env: Record<string, string | undefined> = {}): ChildProcess {
   const script = `require('./src/cli/program').runCli(['node', 'plugnpaid-connector', ...process.argv.slice(1)], require('./src/cli/io').processIo).then((code) => process.exit(code))`;
   return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, 'serve', '--port', String(port), '--data', dataDir, '--admin-token', ADMIN], {
     cwd: DEFAULT_APP_DIR,
-    env: { ...process.env, PLUGNPAID_RETRY_SCHEDULE_MS: '0,100,200,400,800,1000,1000,1000,1000,1000', PLUGNPAID_LOG_LEVEL: 'silent', PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS: '1', ...env },
+    env: withoutUnset({ ...process.env, PLUGNPAID_RETRY_SCHEDULE_MS: '0,100,200,400,800,1000,1000,1000,1000,1000', PLUGNPAID_LOG_LEVEL: 'silent', PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS: '1', ...env }),
     stdio: 'ignore',
   });
+}
+
+/** The variables that have a value (an `undefined` override removes one). */
+function withoutUnset(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /**
