@@ -126,7 +126,7 @@ describe('Bounded work per event', () => {
       const measure = async (attempt: number) => {
         let idleTicks = 0;
         const idle = await sample(() => ++idleTicks > 300, 300);
-        const orders = [3000, 3001, 3002, 3003].map((lines) => JSON.stringify(manyLineOrder(lines, `ord_large_${attempt}_${lines}`)));
+        const orders = [3000, 3001, 3002, 3003, 3004, 3005].map((lines) => JSON.stringify(manyLineOrder(lines, `ord_large_${attempt}_${lines}`)));
         const posted = await Promise.all(orders.map((body) => post(body).then((r) => r.json() as Promise<{ event: number }>)));
         let processing = true;
         const started = performance.now();
@@ -141,7 +141,7 @@ describe('Bounded work per event', () => {
         const busy = await sample(() => !processing, 0);
         await watcher;
         const seconds = (performance.now() - started) / 1000;
-        console.log(`      idle: /health p99 ${idle.health.toFixed(0)} ms, ingest p99 ${idle.ingest.toFixed(0)} ms; processing 4 orders of 3000 lines (${seconds.toFixed(1)} s): /health p99 ${busy.health.toFixed(0)} ms over ${busy.samples} samples, ingest p99 ${busy.ingest.toFixed(0)} ms over ${busy.ingestSamples}`);
+        console.log(`      idle: /health p99 ${idle.health.toFixed(0)} ms, ingest p99 ${idle.ingest.toFixed(0)} ms; processing 6 orders of 3000 lines (${seconds.toFixed(1)} s): /health p99 ${busy.health.toFixed(0)} ms over ${busy.samples} samples, ingest p99 ${busy.ingest.toFixed(0)} ms over ${busy.ingestSamples}`);
         return { idle, busy, posted };
       };
       let warmTicks = 0;
@@ -153,6 +153,7 @@ describe('Bounded work per event', () => {
       for (let attempt = 1; attempt < 3 && !fast(); attempt += 1) result = await measure(attempt);
       const { idle, busy, posted } = result;
 
+      // A second or more of work even on a quiet machine: enough samples for a p99 that is not just the maximum.
       expect(busy.samples, 'samples taken while the orders were processed').to.be.at.least(100);
       expect(busy.health, '/health p99 while processing').to.be.below(bound(idle.health));
       expect(busy.ingest, 'ingest p99 while processing').to.be.below(bound(idle.ingest));
