@@ -12,7 +12,7 @@ export default tseslint.config(
   },
   {
     files: ['ui/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', sessionStorage: 'readonly', navigator: 'readonly', URLSearchParams: 'readonly', Node: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
+    languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', sessionStorage: 'readonly', navigator: 'readonly', URLSearchParams: 'readonly', Node: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', location: 'readonly', CSS: 'readonly' } },
   },
   {
     files: ['bin/**/*.js', 'bench/**/*.js'],
