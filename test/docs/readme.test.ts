@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
@@ -12,14 +12,21 @@ import { examplePayload } from '../helpers/payloads';
 import { ReadmeCommand, readmeShell, ReadmeScript } from '../helpers/readme';
 import { TestRuntime } from '../helpers/runtime';
 
-const README = join(DEFAULT_APP_DIR, 'README.md');
+/** The README, then every page of `docs/` in name order: the commands a reader is shown, in the order they read them. */
+const PAGES = [
+  join(DEFAULT_APP_DIR, 'README.md'),
+  ...readdirSync(join(DEFAULT_APP_DIR, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => join(DEFAULT_APP_DIR, 'docs', name)),
+];
 const CLI_SCRIPT = `require(${JSON.stringify(join(DEFAULT_APP_DIR, 'src', 'cli', 'program'))}).runCli(['node', 'plugnpaid-connector', ...process.argv.slice(1)], require(${JSON.stringify(join(DEFAULT_APP_DIR, 'src', 'cli', 'io'))}).processIo).then((code) => process.exit(code))`;
 
 /**
- * The README's commands that run here, offline, against a started runtime, written as the test sees them (quotes
+ * The documented commands that run here, offline, against a started runtime, written as the test sees them (quotes
  * removed, comments dropped). Every other `plugnpaid-connector` command is parsed by the CLI's own parser (so an
  * unknown option, a missing argument or a wrong value fails), and every other program is classified below.
- * A command listed here that the README no longer has fails the test, so this list cannot rot either.
+ * A command listed here that the documentation no longer has fails the test, so this list cannot rot either.
  */
 const RUN = [
   'npx plugnpaid-connector validate',
@@ -36,7 +43,7 @@ const RUN = [
   'npx plugnpaid-connector send watch-order-paid --app apps/plug-and-pay --url http://127.0.0.1:8788 --data ./data-plug-and-pay',
 ];
 
-/** The README's scripts that run here (by their first line): the polling loop. */
+/** The documented scripts that run here (by their first line): the polling loop. */
 const RUN_SCRIPTS = ['TOKEN=$(cat data/admin-token)'];
 
 /** Programs other than the CLI, and why each is fine without running it here. */
@@ -111,18 +118,39 @@ const has = (program: string) => {
   }
 };
 
-describe('README commands', function () {
+describe('Documented commands (README and docs/)', function () {
   this.timeout(300_000);
-  const found = readmeShell(README);
+  const found = PAGES.flatMap((page) => readmeShell(page));
   const commands = found.filter((entry): entry is ReadmeCommand => 'words' in entry);
   const scripts = found.filter((entry): entry is ReadmeScript => 'script' in entry);
   const written = (entry: ReadmeCommand) => [...Object.keys(entry.env).map((name) => `${name}=${entry.env[name]}`), ...entry.words].join(' ');
   const runnable = (entry: ReadmeCommand) => RUN.includes(entry.words.join(' '));
 
-  it('finds the README commands, and every command listed as runnable is still in it', () => {
+  it('finds the documented commands, and every command listed as runnable is still in them', () => {
     expect(commands.length).to.be.greaterThan(20);
     for (const line of RUN) expect(commands.map((entry) => entry.words.join(' ')), line).to.include(line);
     for (const first of RUN_SCRIPTS) expect(scripts.map((entry) => entry.script.split('\n')[0]), first).to.include(first);
+  });
+
+  it("lists every command of the CLI in the README's command table, once", () => {
+    const rows = readFileSync(PAGES[0], 'utf8').match(/^\| `[a-z]+[^`]*` \|/gm) ?? [];
+    const listed = rows.map((row) => /^\| `([a-z]+)/.exec(row)![1]);
+    const commands = buildProgram({ stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', env: {} }).commands.map((command) => command.name());
+    expect(listed).to.deep.equal(commands);
+  });
+
+  it('links only to files that exist, and to headings that exist in them', () => {
+    const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-');
+    const headings = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^#+ (.*)$/gm)].map((match) => slug(match[1]));
+    for (const page of PAGES) {
+      for (const [, target] of readFileSync(page, 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const [path, anchor] = target.split('#');
+        const file = path ? join(dirname(page), path) : page;
+        expect(existsSync(file), `${page}: ${target}`).to.equal(true);
+        if (anchor) expect(headings(file), `${page}: ${target}`).to.include(anchor);
+      }
+    }
   });
 
   it('has no bracketed optional arguments to paste (they fail as "too many arguments")', () => {
@@ -147,12 +175,12 @@ describe('README commands', function () {
       }
     }
     for (const { script } of scripts) {
-      expect(RUN_SCRIPTS, `a README script this test does not know:\n${script}`).to.include(script.split('\n')[0]);
+      expect(RUN_SCRIPTS, `a documented script this test does not know:\n${script}`).to.include(script.split('\n')[0]);
       execFileSync('sh', ['-n', '-c', script]);
     }
   });
 
-  describe('run offline against a started runtime, in README order', () => {
+  describe('run offline against a started runtime, in reading order', () => {
     let parent: string;
     let runtime: TestRuntime;
     let children: ChildProcess[] = [];
@@ -172,7 +200,7 @@ describe('README commands', function () {
       const triggers = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items as Array<{ id: string; module: string }>;
       const placeholders: Record<string, string> = { '<webhook>': hook.id, '<trigger>': triggers.find((t) => t.module === 'watch-order-refunded')!.id };
       const plugAndPay = { port: String(await closedPort()), data: join(parent, 'data-plug-and-pay') };
-      // The ports and folders the README names are taken on a shared machine: each gets its own here.
+      // The ports and folders the documentation names are taken on a shared machine: each gets its own here.
       const local = (word: string) =>
         placeholders[word] ?? word.replace('http://127.0.0.1:8788', `http://127.0.0.1:${plugAndPay.port}`).replace(/^8788$/, plugAndPay.port).replace(/^\.\/data-plug-and-pay$/, plugAndPay.data);
       const env = { PLUGNPAID_URL: runtime.url, PLUGNPAID_DATA: runtime.dataDir };
