@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
+import { eventually } from './eventually';
 
 /** The admin token the spawned servers use. */
 export const ADMIN = 'crash-test-admin-token-0123456789';
@@ -40,15 +41,8 @@ function withoutUnset(env: Record<string, string | undefined>): Record<string, s
  * c8 on a loaded machine, ts-node takes over 10 s to start the server.
  */
 export async function waitForHealth(base: string): Promise<void> {
-  for (let i = 0; i < 1200; i += 1) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error('the server did not start');
+  // A refused connection means not listening yet.
+  await eventually('the server to start', async () => (await fetch(`${base}/health`).catch(() => undefined))?.ok === true, 120_000);
 }
 
 /** SIGKILLs the process and waits for it to be gone. */

@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../helpers/eventually';
 import { examplePayload, manyLineOrder } from '../helpers/payloads';
 import { Receiver } from '../helpers/runtime';
 import { ADMIN, adminApi, freePort, kill, sleep, startServer, waitForHealth } from '../helpers/server-process';
@@ -85,7 +86,7 @@ describe('the runtime under SIGKILL', function () {
       });
       // A few acknowledged events per round however slow the machine is, then a random moment to kill.
       const enough = acknowledged.length + 6;
-      for (let waited = 0; acknowledged.length < enough && waited < 30_000; waited += 50) await sleep(50);
+      await eventually('six more acknowledged events', () => acknowledged.length >= enough);
       await sleep(Math.floor(Math.random() * 600));
       await kill(child);
       loading = false;
@@ -96,14 +97,13 @@ describe('the runtime under SIGKILL', function () {
       for (const orderId of acknowledged.slice(-3)) expect((await send(orderId)).body.duplicate).to.equal(true);
     }
 
-    for (let i = 0; i < 200; i += 1) {
+    await eventually('every event processed and delivered', async () => {
       const pending = await api('GET', '/api/events?status=pending');
       const db = new Database(join(dataDir, 'plugnpaid.sqlite'), { readonly: true });
       const open = db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status != 'delivered'").get() as { n: number };
       db.close();
-      if (pending.items.length === 0 && open.n === 0) break;
-      await sleep(100);
-    }
+      return pending.items.length === 0 && open.n === 0;
+    }, 120_000);
     await kill(child);
     child = undefined;
 
@@ -140,7 +140,7 @@ describe('the runtime under SIGKILL', function () {
 });
 
 describe('the runtime killed twice while processing one huge event', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let dataDir: string;
   let child: ChildProcess | undefined;
   // Limits so high that the 4000-line order, one bundle per line, would map for a long time and run out of memory.
@@ -163,7 +163,7 @@ describe('the runtime killed twice while processing one huge event', function ()
     }
   };
   async function untilStarted(eventId: number, starts: number): Promise<void> {
-    for (let i = 0; i < 400 && processingStarts(eventId).processing_starts < starts; i += 1) await sleep(25);
+    await eventually(`processing attempt ${starts}`, () => processingStarts(eventId).processing_starts >= starts);
     // Well into the mapping, and not finished: the kill lands during processing.
     await sleep(300);
     expect(processingStarts(eventId)).to.deep.equal({ status: 'pending', processing_starts: starts });
@@ -189,22 +189,22 @@ describe('the runtime killed twice while processing one huge event', function ()
     // Default limits now; the event must not be picked up a third time.
     child = startServer(port, dataDir);
     await waitForHealth(base);
-    let event = await adminApi(base, 'GET', `/api/events/${huge.event}`);
-    for (let i = 0; i < 100 && event.status === 'pending'; i += 1) {
-      await sleep(50);
-      event = await adminApi(base, 'GET', `/api/events/${huge.event}`);
-    }
+    const settled = async (id: number) => {
+      const found = await adminApi(base, 'GET', `/api/events/${id}`);
+      return found.status !== 'pending' && found;
+    };
+    let event = await eventually('the huge event to be set aside', () => settled(huge.event));
     expect(event).to.include({ status: 'failed', error: 'processing did not finish twice; replay to try again' });
     expect(event.routing.reason).to.equal('processing did not finish twice; replay to try again');
     const small = await post(manyLineOrder(2, 'ord_after_quarantine'));
-    for (let i = 0; i < 100 && (await adminApi(base, 'GET', `/api/events/${small.event}`)).status === 'pending'; i += 1) await sleep(50);
-    expect((await adminApi(base, 'GET', `/api/events/${small.event}`)).status).to.equal('processed');
+    expect((await eventually('the small event to be processed', () => settled(small.event))).status).to.equal('processed');
 
     // Replay: tried again from scratch, and now the per-event limit stops it, quickly and with its reason.
     await adminApi(base, 'POST', `/api/events/${huge.event}/replay`);
-    for (let i = 0; i < 100 && (await adminApi(base, 'GET', `/api/events/${huge.event}`)).error?.includes('did not finish'); i += 1) await sleep(50);
-    for (let i = 0; i < 100 && (await adminApi(base, 'GET', `/api/events/${huge.event}`)).status === 'pending'; i += 1) await sleep(50);
-    event = await adminApi(base, 'GET', `/api/events/${huge.event}`);
+    event = await eventually('the replayed huge event to be processed again', async () => {
+      const found = await settled(huge.event);
+      return found && !found.error?.includes('did not finish') && found;
+    });
     expect(event.status).to.equal('failed');
     expect(event.error).to.equal(null);
     const errors = (event.routing.triggers as Array<{ error?: string }>).map((trigger) => trigger.error ?? '');

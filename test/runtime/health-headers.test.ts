@@ -1,21 +1,20 @@
 import { expect } from 'chai';
 import { loadApp } from '../../src/definition/loader';
 import { INSPECTOR_PATHS } from '../../src/runtime/inspector-route';
+import { eventually } from '../helpers/eventually';
 import { TestRuntime } from '../helpers/runtime';
 
 const app = loadApp();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function healthUntil(url: string, status: number): Promise<Response> {
-  for (let i = 0; i < 100; i += 1) {
+  return eventually(`/health answering ${status}`, async () => {
     const response = await fetch(`${url}/health`);
-    if (response.status === status) return response;
-    await sleep(50);
-  }
-  throw new Error(`/health never answered ${status}`);
+    return response.status === status && response;
+  });
 }
 
-describe('the runtime: /health', () => {
+describe('the runtime: /health', function () {
+  this.timeout(120_000);
   let runtime: TestRuntime;
   beforeEach(async () => (runtime = await new TestRuntime().start()));
   afterEach(async () => runtime.destroy());

@@ -7,11 +7,11 @@ import { DEFAULT_APP_DIR } from '../../src/definition/loader';
 import { createRuntime } from '../../src/runtime/server';
 import { StartError } from '../../src/runtime/start-error';
 import { cli } from '../helpers/cli';
+import { eventually } from '../helpers/eventually';
 import { closedPort } from '../helpers/network';
 import { TestRuntime } from '../helpers/runtime';
 
 const PLUG_AND_PAY = join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Collects a child's output and resolves when a line matching `pattern` has been printed. */
 function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 150_000): Promise<string> {
@@ -165,8 +165,7 @@ describe('Starting the runtime: one app per store, a free port, clear refusals',
       // Only npm is signalled, as a service manager stopping `npm start` by its pid does.
       child.kill('SIGTERM');
       expect(await exited).to.equal(0);
-      for (let i = 0; i < 40 && (await listening(url)); i += 1) await sleep(100);
-      expect(await listening(url)).to.equal(false);
+      await eventually('the port to be free', async () => !(await listening(url)));
     });
   });
 });
