@@ -11,6 +11,7 @@ import { EVENT_STATUSES } from './store/rows';
 import { searchClauses } from './search/search-query';
 import type { Store } from './store/store';
 import { bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
+import type { DeliveryAttemptRow } from './store/rows';
 
 interface ApiDeps {
   store: Store;
@@ -139,7 +140,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
       body: storedBody(event.body),
       routing: event.routing ? JSON.parse(event.routing) : null,
       bundles: store.sql.bundlesOfEvent.all(event.id).map(bundleView),
-      deliveries: store.sql.deliveriesOfEvent.all(event.id).map(deliveryView),
+      deliveries: deliveriesWithHistory(store, event.id),
     };
   });
 
@@ -166,4 +167,11 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
   });
 
   registerDriftRoutes(server, deps);
+}
+
+/** An event's deliveries, each with its attempts and replays (oldest first). */
+function deliveriesWithHistory(store: Store, eventId: number) {
+  const history = new Map<number, DeliveryAttemptRow[]>();
+  for (const attempt of store.sql.attemptsOfEvent.all(eventId)) history.set(attempt.delivery_id, [...(history.get(attempt.delivery_id) ?? []), attempt]);
+  return store.sql.deliveriesOfEvent.all(eventId).map((row) => deliveryView(row, history.get(row.id) ?? []));
 }

@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { Dispatcher, fetch as undiciFetch } from 'undici';
 import type { Clock } from './clock';
+import { answerReason, ANSWER_EXCERPT_BYTES, verdictFor } from './delivery-verdict';
 import { DestinationRefusedError } from './destination-policy';
 import type { DeliveryRow, Store } from './store/store';
+import { USER_AGENT } from './user-agent';
 
 /** Delivery settings: the retry schedule (ms before attempt n+1 after n failures), timeouts and caps. */
 export interface DeliveryOptions {
@@ -32,7 +34,8 @@ export function signMessage(secret: string, id: string, timestamp: number, body:
 
 /**
  * Forwards bundles to trigger destinations: oldest first and one in flight per trigger (so each trigger keeps
- * its order), triggers side by side up to `concurrency`, with retries and dead letters. A slow or hanging
+ * its order), triggers side by side up to `concurrency`, with retries by the answer's status (delivery-verdict.ts)
+ * and dead letters; a permanent failure is dead at once, so it never holds up the trigger's later bundles. A slow or hanging
  * destination holds only its own trigger; nothing here is awaited by event processing.
  */
 export class Deliverer {
@@ -102,44 +105,52 @@ export class Deliverer {
     const body = bundle.data;
     const outcome = await this.post(trigger.destination_url, body, {
       'content-type': 'application/json',
+      'user-agent': USER_AGENT,
       'webhook-id': delivery.message_id,
       'webhook-timestamp': String(timestamp),
       'webhook-signature': signMessage(trigger.signing_secret, delivery.message_id, timestamp, body),
     });
-    if (outcome.refused) {
-      // The policy does not change between attempts; the delivery waits as a dead letter for a replay.
-      this.record(delivery, 'dead', null, outcome.error, null);
-    } else if (outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300) {
-      this.record(delivery, 'delivered', outcome.status, null, null);
-    } else if (outcome.status === 410) {
+    // The policy does not change between attempts: a refused destination waits as a dead letter for a replay.
+    const verdict = outcome.refused ? 'permanent' : verdictFor(outcome.status);
+    const status = outcome.status ?? null;
+    if (verdict === 'delivered') {
+      this.record(delivery, 'delivered', status, null, null);
+    } else if (verdict === 'permanent') {
+      this.record(delivery, 'dead', status, outcome.error, null);
+    } else if (verdict === 'gone') {
       this.store.transaction(() => {
-        this.record(delivery, 'stopped', 410, 'the destination answered 410 Gone: deliveries for this trigger are stopped', null);
+        this.record(delivery, 'dead', status, `${outcome.error} (410 Gone: the trigger is paused until a delivery is replayed)`, null);
         this.store.sql.stopTrigger.run('destination answered 410 Gone', trigger.id);
         this.store.sql.stopPending.run(this.clock.now(), trigger.id);
       });
     } else {
-      const attempts = delivery.attempts + 1;
+      const attempts = delivery.attempts + 1 - delivery.round_start;
       if (attempts >= this.options.schedule.length) {
-        this.record(delivery, 'dead', outcome.status ?? null, outcome.error, null);
+        this.record(delivery, 'dead', status, outcome.error, null);
       } else {
         const jittered = this.options.schedule[attempts] * (0.8 + 0.4 * (this.options.random ?? Math.random)());
         const wait = retryWait(jittered, outcome.retryAfterMs, this.options.schedule.slice(attempts));
-        this.record(delivery, 'pending', outcome.status ?? null, outcome.error, this.clock.now() + wait);
+        this.record(delivery, 'pending', status, outcome.error, this.clock.now() + wait);
       }
     }
   }
 
+  // The delivery's state and one more line of its history, together.
   private record(delivery: DeliveryRow, status: DeliveryRow['status'], httpStatus: number | null, error: string | null, nextAt: number | null): void {
     const now = this.clock.now();
-    this.store.sql.updateDelivery.run(status, delivery.attempts + 1, nextAt, httpStatus, error, status === 'delivered' ? now : null, now, delivery.id);
+    const outcome = status === 'pending' ? 'retry' : status === 'delivered' ? 'delivered' : 'dead';
+    this.store.transaction(() => {
+      this.store.sql.updateDelivery.run(status, delivery.attempts + 1, nextAt, httpStatus, error, status === 'delivered' ? now : null, now, delivery.id);
+      this.store.sql.insertAttempt.run(delivery.id, now, outcome, httpStatus, error);
+    });
   }
 
   private async post(url: string, body: string, headers: Record<string, string>): Promise<{ status?: number; error: string; retryAfterMs?: number; refused?: boolean }> {
     try {
       // undici's own fetch with its dispatcher (Node's bundled fetch cannot take the npm package's Agent); redirects are not followed.
       const response = await undiciFetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(this.options.timeoutMs), redirect: 'manual', dispatcher: this.options.dispatcher });
-      await this.drain(response);
-      return { status: response.status, error: `HTTP ${response.status}`, retryAfterMs: retryAfter(response.headers.get('retry-after'), this.clock.now()) };
+      const excerpt = await this.drain(response);
+      return { status: response.status, error: answerReason(response.status, excerpt), retryAfterMs: retryAfter(response.headers.get('retry-after'), this.clock.now()) };
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause;
       if (cause instanceof DestinationRefusedError) return { error: cause.message, refused: true };
@@ -148,17 +159,20 @@ export class Deliverer {
     }
   }
 
-  // Reads at most maxResponseBytes so a huge or endless answer cannot hold the deliverer.
-  private async drain(response: Awaited<ReturnType<typeof undiciFetch>>): Promise<void> {
-    if (!response.body) return;
+  // Reads at most maxResponseBytes so a huge or endless answer cannot hold the deliverer; keeps the first bytes.
+  private async drain(response: Awaited<ReturnType<typeof undiciFetch>>): Promise<Buffer> {
+    if (!response.body) return Buffer.alloc(0);
     const reader = response.body.getReader();
+    const kept: Buffer[] = [];
     let read = 0;
     while (read < this.options.maxResponseBytes) {
       const chunk = await reader.read();
-      if (chunk.done) return;
+      if (chunk.done) return Buffer.concat(kept);
+      if (read < ANSWER_EXCERPT_BYTES) kept.push(Buffer.from(chunk.value.subarray(0, ANSWER_EXCERPT_BYTES - read)));
       read += chunk.value.length;
     }
     await reader.cancel();
+    return Buffer.concat(kept);
   }
 }
 

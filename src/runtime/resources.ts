@@ -104,7 +104,8 @@ export function ensureDefaultWebhook(store: Store, app: AppDefinition, clock: Cl
 
 /**
  * Puts a delivery back in line now: a finished one (dead, stopped or delivered), resuming a trigger stopped by
- * 410, or a pending one waiting for a later retry (e.g. after a destination's Retry-After).
+ * 410, or a pending one waiting for a later retry (e.g. after a destination's Retry-After). Its attempt history
+ * is kept and the replay added to it; the retry schedule starts again.
  */
 export function replayDelivery(store: Store, clock: Clock, id: number): void {
   const delivery = store.sql.deliveryById.get(id);
@@ -117,5 +118,6 @@ export function replayDelivery(store: Store, clock: Clock, id: number): void {
     store.sql.stopTrigger.run(null, delivery.trigger_id);
     store.sql.resumeStopped.run(now, now, delivery.trigger_id);
     store.sql.replayDelivery.run(now, now, id);
+    store.sql.insertAttempt.run(id, now, 'replayed', null, null);
   });
 }

@@ -1,5 +1,5 @@
 import { parseJsonBody } from './body-checks';
-import type { BundleRow, DeliveryRow, EventRow, TriggerRow, WebhookRow } from './store/store';
+import type { BundleRow, DeliveryAttemptRow, DeliveryRow, EventRow, TriggerRow, WebhookRow } from './store/store';
 import type { WebhookSecret } from './webhook-secret';
 
 /** The JSON shapes the API answers with; secrets are never part of them (except once, at creation). */
@@ -63,8 +63,10 @@ export function bundleView(row: BundleRow) {
   };
 }
 
-export function deliveryView(row: DeliveryRow) {
-  const iso = (value: number | null) => (value === null ? null : new Date(value).toISOString());
+const iso = (value: number | null) => (value === null ? null : new Date(value).toISOString());
+
+/** A delivery; `history` (oldest first) when the caller has its attempts. */
+export function deliveryView(row: DeliveryRow, history?: DeliveryAttemptRow[]) {
   return {
     id: row.id,
     bundleId: row.bundle_id,
@@ -76,5 +78,10 @@ export function deliveryView(row: DeliveryRow) {
     lastStatus: row.last_status,
     lastError: row.last_error,
     deliveredAt: iso(row.delivered_at),
+    ...(history ? { history: history.map(attemptView) } : {}),
   };
+}
+
+export function attemptView(row: DeliveryAttemptRow) {
+  return { at: iso(row.at), outcome: row.outcome, status: row.http_status, error: row.error };
 }

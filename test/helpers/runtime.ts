@@ -71,7 +71,7 @@ export class TestRuntime {
 /** A destination that records what it receives and answers with a status the test sets. */
 export class Receiver {
   readonly received: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
-  answer: (request: IncomingMessage) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 });
+  answer: (request: IncomingMessage, body: string) => { status: number; headers?: Record<string, string>; body?: string } = () => ({ status: 200 });
   private server?: Server;
   url = '';
 
@@ -80,9 +80,10 @@ export class Receiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const reply = this.answer(request);
-        if (reply.status >= 200 && reply.status < 300) this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-        response.writeHead(reply.status, reply.headers).end('ok');
+        const body = Buffer.concat(chunks).toString('utf8');
+        const reply = this.answer(request, body);
+        if (reply.status >= 200 && reply.status < 300) this.received.push({ headers: request.headers, body });
+        response.writeHead(reply.status, reply.headers).end(reply.body ?? 'ok');
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { signMessage } from '../../src/runtime/deliverer';
 import { examplePayload } from '../helpers/payloads';
 import { FakeClock, Receiver, TestRuntime } from '../helpers/runtime';
@@ -163,7 +164,8 @@ describe('the runtime: forwarding bundles to a destination', () => {
     payload.data.order.id = 'ord_second';
     const second = await runtime.post(hook.url, JSON.stringify(payload));
     await runtime.runtime.engine.drain();
-    expect((await deliveriesOf(first.body.event))[0].status).to.equal('stopped');
+    expect((await deliveriesOf(first.body.event))[0]).to.include({ status: 'dead', lastStatus: 410 });
+    expect((await deliveriesOf(first.body.event))[0].lastError).to.match(/^HTTP 410: ok \(410 Gone: the trigger is paused/);
     expect((await deliveriesOf(second.body.event))[0].status).to.equal('stopped');
     const listed = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items.find((t: { id: string }) => t.id === trigger.id);
     expect(listed.stopped).to.contain('410');
@@ -175,6 +177,51 @@ describe('the runtime: forwarding bundles to a destination', () => {
     await runtime.api('POST', `/api/deliveries/${(await deliveriesOf(first.body.event))[0].id}/replay`);
     await runtime.runtime.engine.drain();
     expect(receiver.received.map((r) => JSON.parse(r.body).order.id)).to.deep.equal(['ord_8f3k2j', 'ord_second']);
+  });
+
+  it('gives up at once on a permanent 4xx, keeping the status and the first bytes of the answer, and sends the later bundles', async () => {
+    await forwardingTrigger();
+    const reason = `{"error":"order_id is not a known order"}${'x'.repeat(500)}`;
+    receiver.answer = (_request, body) => (JSON.parse(body).order.id === 'ord_8f3k2j' ? { status: 400, body: reason } : { status: 200 });
+    const first = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    const payload = examplePayload('refund');
+    payload.data.order.id = 'ord_after';
+    await runtime.post(hook.url, JSON.stringify(payload));
+    await runtime.runtime.engine.drain();
+    const [dead] = await deliveriesOf(first.body.event);
+    expect(dead).to.include({ status: 'dead', attempts: 1, lastStatus: 400 });
+    expect(dead.lastError).to.equal(`HTTP 400: ${reason.slice(0, 200)}`);
+    expect(dead.history).to.deep.equal([{ at: new Date(clock.now()).toISOString(), outcome: 'dead', status: 400, error: dead.lastError }]);
+    expect(receiver.received.map((r) => JSON.parse(r.body).order.id)).to.deep.equal(['ord_after']);
+  });
+
+  it('keeps the attempt history across a replay and adds to it', async () => {
+    await forwardingTrigger();
+    receiver.answer = () => ({ status: 503 });
+    const answer = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await runtime.runtime.engine.drain();
+    const [pending] = await deliveriesOf(answer.body.event);
+    receiver.answer = () => ({ status: 422, body: 'unprocessable' });
+    clock.advance(10_000);
+    await runtime.runtime.engine.drain();
+    receiver.answer = () => ({ status: 204 });
+    await runtime.api('POST', `/api/deliveries/${pending.id}/replay`);
+    await runtime.runtime.engine.drain();
+    const [delivered] = await deliveriesOf(answer.body.event);
+    expect(delivered).to.include({ status: 'delivered', attempts: 3, lastStatus: 204 });
+    expect(delivered.history.map((entry: { outcome: string; status: number | null }) => [entry.outcome, entry.status])).to.deep.equal([
+      ['retry', 503],
+      ['dead', 422],
+      ['replayed', null],
+      ['delivered', 204],
+    ]);
+  });
+
+  it('names itself in the User-Agent header: plugnpaid-connector/<version>', async () => {
+    await forwardingTrigger();
+    await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+    await runtime.runtime.engine.drain();
+    expect(receiver.received[0].headers['user-agent']).to.equal(`plugnpaid-connector/${JSON.parse(readFileSync('package.json', 'utf8')).version}`);
   });
 
   it('keeps per-trigger order: a later bundle waits for the earlier one', async () => {

@@ -180,12 +180,13 @@ describe('Destination policy', () => {
       expect(receiver.received).to.have.length(1);
     });
 
-    it('does not follow a redirect', async () => {
+    it('does not follow a redirect: the delivery is dead at once, with the reason', async () => {
       const target = await new Receiver().start();
       try {
         receiver.answer = () => ({ status: 302, headers: { location: target.url } });
         const delivery = await deliver(receiver.url, { allowPrivateDestinations: true });
-        expect(delivery).to.include({ status: 'pending', lastStatus: 302 });
+        expect(delivery).to.include({ status: 'dead', lastStatus: 302 });
+        expect(delivery.lastError).to.contain('redirects are not followed');
         expect(target.received).to.have.length(0);
       } finally {
         await target.stop();

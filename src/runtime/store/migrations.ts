@@ -111,4 +111,19 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE events ADD COLUMN processing_starts INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX events_started ON events(id) WHERE processing_starts > 0;
   `,
+  // Every delivery attempt and replay is kept (a replay adds to the history instead of resetting it); a replay
+  // starts the retry schedule again from \`round_start\`. Dead and paused deliveries are found by trigger.
+  `
+  CREATE TABLE delivery_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+    at INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    http_status INTEGER,
+    error TEXT
+  );
+  CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
+  ALTER TABLE deliveries ADD COLUMN round_start INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX deliveries_failed ON deliveries(trigger_id, id) WHERE status IN ('dead', 'stopped');
+  `,
 ];

@@ -63,4 +63,18 @@ export interface DeliveryRow {
   last_error: string | null;
   delivered_at: number | null;
   updated_at: number;
+  /** `attempts` when the delivery was last replayed: the retry schedule counts from here. */
+  round_start: number;
+}
+
+/** What became of one delivery attempt, or `replayed` when a person put the delivery back in line. */
+export type AttemptOutcome = 'delivered' | 'retry' | 'dead' | 'replayed';
+
+export interface DeliveryAttemptRow {
+  id: number;
+  delivery_id: number;
+  at: number;
+  outcome: AttemptOutcome;
+  http_status: number | null;
+  error: string | null;
 }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations';
-import type { BundleRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
+import type { BundleRow, DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
 
 /** How durable an acknowledged event is: FULL survives power loss, NORMAL only a process crash. */
 export type SyncLevel = 'FULL' | 'NORMAL';
@@ -74,8 +74,14 @@ export class Store {
       updateDelivery: db.prepare(
         'UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ?, updated_at = ? WHERE id = ?',
       ),
-      replayDelivery: db.prepare("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, attempts = 0, updated_at = ? WHERE id = ?"),
-      resumeStopped: db.prepare("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE trigger_id = ? AND status = 'stopped'"),
+      replayDelivery: db.prepare("UPDATE deliveries SET status = 'pending', next_attempt_at = ?, round_start = attempts, updated_at = ? WHERE id = ?"),
+      resumeStopped: db.prepare(
+        "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, round_start = attempts, updated_at = ? WHERE trigger_id = ? AND status = 'stopped'",
+      ),
+      insertAttempt: db.prepare('INSERT INTO delivery_attempts (delivery_id, at, outcome, http_status, error) VALUES (?, ?, ?, ?, ?)'),
+      attemptsOfEvent: db.prepare<[number], DeliveryAttemptRow>(
+        'SELECT a.* FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN bundles b ON b.id = d.bundle_id WHERE b.event_id = ? ORDER BY a.id',
+      ),
       stopPending: db.prepare("UPDATE deliveries SET status = 'stopped', updated_at = ? WHERE trigger_id = ? AND status = 'pending'"),
       setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
@@ -108,4 +114,4 @@ export class Store {
   }
 }
 
-export type { BundleRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow };
+export type { BundleRow, DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow };
