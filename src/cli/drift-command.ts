@@ -1,44 +1,42 @@
 import { Command } from 'commander';
 import type { DriftReport } from '../runtime/drift/drift-report';
 import { callRuntime, ClientOptions } from './api-client';
+import { plural, table } from './human-output';
 import type { CliIo } from './io';
 import { withClientOptions } from './runtime-commands';
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-
-function table(rows: string[][]): string[] {
-  const widths = rows.reduce<number[]>((max, row) => row.map((cell, index) => Math.max(max[index] ?? 0, cell.length)), []);
-  return rows.map((row) => `  ${row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]))).join('  ')}`);
-}
 
 /** The drift report as text a person reads top to bottom, each part saying what to do about it. */
 export function formatDrift(report: DriftReport): string {
   const lines: string[] = [];
-  const section = (title: string, advice: string, rows: string[][]) => {
+  const section = (title: string, advice: string, header: string[], rows: string[][]) => {
     lines.push(`${title} (${rows.length})`);
     if (rows.length === 0) lines.push('  none');
-    else lines.push(...table(rows), `  → ${advice}`);
+    else lines.push(...table(header, rows, false, '  '), `  → ${advice}`);
     lines.push('');
   };
   section(
     'Unknown event types',
     'if one is a catalogue event under another name: plugnpaid-connector catalogue alias <type> <event>, restart, then replay type <type>',
-    report.unknownTypes.map((t) => [t.type ?? '(no type)', plural(t.count, 'event'), `first ${t.firstSeen}`, `last ${t.lastSeen}`, `e.g. event ${t.exampleEventId}`]),
+    ['type', 'events', 'first seen', 'last seen', 'example event'],
+    report.unknownTypes.map((t) => [t.type ?? '(no type)', plural(t.count, 'event'), t.firstSeen, t.lastSeen, String(t.exampleEventId)]),
   );
   section(
     'Payload fields no mapping reads',
     'map the useful ones in the module\'s output schema; capture a sample with plugnpaid-connector samples capture <event> --module <name>',
-    report.unmappedFields.map((f) => [f.eventType, f.path, plural(f.count, 'event'), `e.g. event ${f.exampleEventId}`]),
+    ['event type', 'path', 'events', 'example event'],
+    report.unmappedFields.map((f) => [f.eventType, f.path, plural(f.count, 'event'), String(f.exampleEventId)]),
   );
   section(
     'Fields the mappings read that payloads never carry',
     'check the field name against a real payload (events <id>); a renamed field needs its x-iml source changed',
+    ['event type', 'path'],
     report.missingFields.map((f) => [f.eventType, f.path]),
   );
   section(
     'Payload-schema violations',
     'the payload schema (schemas/payloads) assumes something real payloads break: widen it or fix the mapping',
-    report.payloadViolations.map((v) => [v.eventType, v.pointer || '/', v.message, plural(v.count, 'event'), `e.g. event ${v.exampleEventId}`]),
+    ['event type', 'pointer', 'problem', 'events', 'example event'],
+    report.payloadViolations.map((v) => [v.eventType, v.pointer || '/', v.message, plural(v.count, 'event'), String(v.exampleEventId)]),
   );
   return `${lines.join('\n').trimEnd()}\n`;
 }

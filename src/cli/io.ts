@@ -4,6 +4,8 @@ export interface CliIo {
   stderr(text: string): void;
   readStdin(): Promise<string>;
   env: Record<string, string | undefined>;
+  /** True when stdout is a terminal a person reads (colours are then allowed); tests leave it out. */
+  stdoutIsTerminal?: boolean;
 }
 
 /** The process's own streams. */
@@ -16,6 +18,7 @@ export const processIo: CliIo = {
     return Buffer.concat(chunks).toString('utf8');
   },
   env: process.env,
+  stdoutIsTerminal: process.stdout.isTTY === true,
 };
 
 /** Thrown by a command to end with a given exit code after it has written its message. */

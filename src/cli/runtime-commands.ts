@@ -10,6 +10,10 @@ import { callRuntime, ClientOptions } from './api-client';
 import { CliIo, ExitCode } from './io';
 import { SecretOptions, secretFromOptions, withSecretOptions } from './webhook-secret-options';
 import { loadAppFor } from './load';
+import { usesColour } from './human-output';
+import { wholeNumberArgument } from './options';
+import { formatEvent, formatEvents, formatTriggers, formatWebhooks } from './runtime-views';
+import { MAX_PAGE, PAGE } from '../runtime/paging';
 
 /** The options every command that talks to a running runtime takes. */
 export function withClientOptions(command: Command): Command {
@@ -21,10 +25,21 @@ export function withClientOptions(command: Command): Command {
 
 const print = (io: CliIo, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 
+/** `--json`: the API's answer as it is, for scripts; without it a person's view of it. */
+const withJsonOption = (command: Command) => command.option('--json', "print the API's answer as JSON (for scripts)");
+
+/** Prints the runtime's answer (of the shape the view reads) as JSON when asked, otherwise as the given human view. */
+function show<T>(io: CliIo, json: boolean | undefined, answer: unknown, human: (value: T, colour: boolean) => string): void {
+  if (json) print(io, answer);
+  else io.stdout(human(answer as T, usesColour(io)));
+}
+
 /** `webhooks create|list|delete`. */
 export function webhooksCommand(io: CliIo): Command {
   const command = new Command('webhooks').description('manage webhooks (ingest URLs) of a running runtime');
-  withClientOptions(command.command('list').description('list webhooks')).action(async (o: ClientOptions) => print(io, await callRuntime(io, o, 'GET', '/api/webhooks')));
+  withClientOptions(withJsonOption(command.command('list').description('list webhooks: id, name, secret check and URL'))).action(async (o: ClientOptions & { json?: boolean }) =>
+    show(io, o.json, await callRuntime(io, o, 'GET', '/api/webhooks'), formatWebhooks),
+  );
   withClientOptions(
     withSecretOptions(
       command
@@ -51,8 +66,8 @@ export function webhooksCommand(io: CliIo): Command {
 /** `triggers add|list|remove`. */
 export function triggersCommand(io: CliIo): Command {
   const command = new Command('triggers').description('attach Watch modules to a webhook of a running runtime');
-  withClientOptions(command.command('list').description("list a webhook's triggers").argument('<webhook>', 'webhook id')).action(async (webhook: string, o: ClientOptions) =>
-    print(io, await callRuntime(io, o, 'GET', `/api/webhooks/${encodeURIComponent(webhook)}/triggers`)),
+  withClientOptions(withJsonOption(command.command('list').description("list a webhook's triggers, in the app's module order").argument('<webhook>', 'webhook id'))).action(
+    async (webhook: string, o: ClientOptions & { json?: boolean }) => show(io, o.json, await callRuntime(io, o, 'GET', `/api/webhooks/${encodeURIComponent(webhook)}/triggers`), formatTriggers),
   );
   withClientOptions(
     command
@@ -68,8 +83,11 @@ export function triggersCommand(io: CliIo): Command {
     const created = await callRuntime(io, o, 'POST', path, { module, parameters, destination: o.to ? { url: o.to } : undefined });
     print(io, created);
     const others = (await callRuntime(io, o, 'GET', path)).items.filter((trigger: { id: string; module: string }) => trigger.module === created.module && trigger.id !== created.id);
-    for (const other of others) {
-      io.stderr(`note: ${webhook} already had a ${created.module} trigger (${other.id}): each event now makes bundles for both; \`triggers remove ${other.id}\` if one is enough\n`);
+    if (others.length > 0) {
+      const before = others.map((other: { id: string }) => other.id).join(', ');
+      io.stderr(
+        `note: webhook ${webhook} already had a ${created.module} trigger (${before}); the new one, ${created.id}, makes a second set of bundles for each event: \`triggers remove ${created.id}\` if one is enough\n`,
+      );
     }
   });
   withClientOptions(command.command('remove').description('detach a trigger').argument('<id>', 'trigger id')).action(async (id: string, o: ClientOptions) => {
@@ -138,21 +156,35 @@ export function sendCommand(io: CliIo): Command {
   });
 }
 
-/** `events [id]`: lists recent events, or shows one with its bundles and deliveries. */
+/** `events [id]`: lists recent events (with the API's filters), or shows one with its bundles and deliveries. */
 export function eventsCommand(io: CliIo): Command {
   return withClientOptions(
-    new Command('events')
-      .description('list recent events (filter by --status, --webhook) or show one event')
-      .argument('[id]', 'event id to show')
-      .addOption(new Option('--status <status>', 'only events with this status').choices(EVENT_STATUSES))
-      .option('--webhook <id>', 'only this webhook'),
-  ).action(async (id: string | undefined, o: ClientOptions & { status?: string; webhook?: string }) => {
-    if (id) return print(io, await callRuntime(io, o, 'GET', `/api/events/${encodeURIComponent(id)}`));
+    withJsonOption(
+      new Command('events')
+        .description('list recent events, newest first (filter by --status, --type, --webhook, --q), or show one event')
+        .argument('[id]', 'event id to show')
+        .addOption(new Option('--status <status>', 'only events with this status').choices(EVENT_STATUSES))
+        .option('--type <type>', 'only events of this type, as received (e.g. refund)')
+        .option('--webhook <id>', 'only this webhook')
+        .option('--q <text>', "only events whose payload holds this text (an order id, an email; whole words or word beginnings)")
+        .option('--limit <n>', `how many events (1 to ${MAX_PAGE}, default ${PAGE})`, wholeNumberArgument('--limit', 1, MAX_PAGE))
+        .option('--before <id>', 'only events older than this id (the "more" cursor of the previous page)', wholeNumberArgument('--before', 0)),
+    ),
+  ).action(async (id: string | undefined, o: ClientOptions & EventFilters & { json?: boolean }) => {
+    if (id) return show(io, o.json, await callRuntime(io, o, 'GET', `/api/events/${encodeURIComponent(id)}`), formatEvent);
     const query = new URLSearchParams();
-    if (o.status) query.set('status', o.status);
-    if (o.webhook) query.set('webhook', o.webhook);
-    print(io, await callRuntime(io, o, 'GET', `/api/events?${query}`));
+    for (const name of ['status', 'type', 'webhook', 'q', 'limit', 'before'] as const) if (o[name] !== undefined) query.set(name, String(o[name]));
+    show(io, o.json, await callRuntime(io, o, 'GET', `/api/events?${query}`), formatEvents);
   });
+}
+
+interface EventFilters {
+  status?: string;
+  type?: string;
+  webhook?: string;
+  q?: string;
+  limit?: number;
+  before?: number;
 }
 
 /** `replay event|delivery <id>`, or `replay type <type>` for every unrouted (or failed) event of one type. */

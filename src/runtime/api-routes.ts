@@ -93,9 +93,13 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     return reply.code(204).send();
   });
 
+  // A webhook's triggers in the order the app defines its modules (then oldest first), as Make lists them.
+  const moduleOrder = new Map(app.modules.map((module, index) => [module.name, index]));
+  const position = (module: string) => moduleOrder.get(module) ?? moduleOrder.size;
   server.get<{ Params: { id: string } }>('/api/webhooks/:id/triggers', async (request) => {
     webhookOr404(request.params.id);
-    return wholeList(store.sql.triggersOf.all(request.params.id).map(triggerView));
+    const triggers = store.sql.triggersOf.all(request.params.id).sort((a, b) => position(a.module) - position(b.module));
+    return wholeList(triggers.map(triggerView));
   });
 
   server.post<{ Params: { id: string } }>('/api/webhooks/:id/triggers', async (request, reply) => {

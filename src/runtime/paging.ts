@@ -2,7 +2,7 @@ import { RequestError } from './resources';
 
 /** The page size when the caller gives none, and the largest it may ask for. */
 export const PAGE = 100;
-const MAX_PAGE = 1000;
+export const MAX_PAGE = 1000;
 
 /** A page of a list: `next` is where to continue from (always set once a position exists), `hasMore` says whether to go on now. */
 export interface Page<T> {

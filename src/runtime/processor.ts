@@ -169,7 +169,9 @@ function* planSteps(app: AppDefinition, routed: RoutedEvent, enrichments: Map<st
     const reason = `gave up fetching from the API after ${attempts} attempts; replay the event to try again. ${what}`;
     return { ...plan, status: 'failed', routing: { reason, triggers: routing }, error: reason, attempts };
   }
-  return { ...plan, status: routing.some((entry) => entry.error !== undefined) ? 'failed' : 'processed' };
+  // A failed trigger's error is also the event's, so a reader sees why at the top, not inside the routing.
+  const failures = routing.filter((entry) => entry.error !== undefined).map((entry) => `${entry.module}: ${entry.error}`);
+  return failures.length > 0 ? { ...plan, status: 'failed', error: failures.join('; ') } : { ...plan, status: 'processed' };
 }
 
 function* mapForTrigger(

@@ -86,7 +86,7 @@ describe('Confirming the assumptions from real traffic', () => {
 
     const readable = await cli(['drift', ...client]);
     expect(readable.code, readable.stderr).to.equal(0);
-    expect(readable.stdout).to.match(/Unknown event types \(1\)\n {2}order_sent +2 events +first \S+ +last \S+ +e\.g\. event \d+/);
+    expect(readable.stdout).to.match(/Unknown event types \(1\)\n {2}TYPE +EVENTS +FIRST SEEN +LAST SEEN +EXAMPLE EVENT\n {2}order_sent +2 events +\S+ +\S+ +\d+\n/);
     expect(readable.stdout).to.match(/new_simple_sale +data\.order\.coupon_code +1 event /);
     expect(readable.stdout).to.contain('catalogue alias <type> <event>');
     const json = await cli(['drift', '--json', ...client]);

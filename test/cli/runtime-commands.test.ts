@@ -22,7 +22,7 @@ describe('plugnpaid-connector runtime commands', () => {
     expect(created.code, created.stderr).to.equal(0);
     const webhook = JSON.parse(created.stdout);
     expect(webhook.url).to.contain('/hooks/');
-    const listed = JSON.parse((await cli(['webhooks', 'list', ...client])).stdout);
+    const listed = JSON.parse((await cli(['webhooks', 'list', '--json', ...client])).stdout);
     expect(listed.items.map((w: { name: string }) => w.name)).to.include.members(['Plug&Paid', 'Shop B']);
     expect((await cli(['webhooks', 'delete', webhook.id, ...client])).stdout).to.equal(`deleted ${webhook.id}\n`);
   });
@@ -39,9 +39,9 @@ describe('plugnpaid-connector runtime commands', () => {
       expect(sent.stdout).to.match(/^HTTP 200 /);
       await runtime.runtime.engine.drain();
       expect(receiver.received.length).to.equal(2);
-      const events = JSON.parse((await cli(['events', '--status', 'processed', ...client])).stdout);
+      const events = JSON.parse((await cli(['events', '--status', 'processed', '--json', ...client])).stdout);
       expect(events.items).to.have.length(1);
-      const shown = JSON.parse((await cli(['events', String(events.items[0].id), ...client])).stdout);
+      const shown = JSON.parse((await cli(['events', String(events.items[0].id), '--json', ...client])).stdout);
       expect(shown.deliveries.map((d: { status: string }) => d.status)).to.deep.equal(['delivered', 'delivered']);
       const replayed = await cli(['replay', 'event', String(events.items[0].id), ...client]);
       expect(JSON.parse(replayed.stdout)).to.deep.equal({ replayed: events.items[0].id });
@@ -93,12 +93,15 @@ describe('plugnpaid-connector runtime commands', () => {
     expect((await cli(['webhooks', 'create', 'B', '--secret', 'rsa', ...client])).stderr).to.contain('Allowed choices are hmac, token.');
   });
 
-  it('warns when a module is attached to a webhook that already has it (two sets of bundles)', async () => {
+  it('warns when a module is attached to a webhook that already has it (two sets of bundles), naming the new duplicate to remove', async () => {
     const hook = await runtime.defaultWebhook();
-    const existing = JSON.parse((await cli(['triggers', 'list', hook.id, ...client])).stdout).items.find((t: { module: string }) => t.module === 'watch-order-refunded');
+    const existing = JSON.parse((await cli(['triggers', 'list', hook.id, '--json', ...client])).stdout).items.find((t: { module: string }) => t.module === 'watch-order-refunded');
     const run = await cli(['triggers', 'add', hook.id, 'watch-order-refunded', ...client]);
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stderr).to.equal(`note: ${hook.id} already had a watch-order-refunded trigger (${existing.id}): each event now makes bundles for both; \`triggers remove ${existing.id}\` if one is enough\n`);
+    const added = JSON.parse(run.stdout);
+    expect(run.stderr).to.equal(
+      `note: webhook ${hook.id} already had a watch-order-refunded trigger (${existing.id}); the new one, ${added.id}, makes a second set of bundles for each event: \`triggers remove ${added.id}\` if one is enough\n`,
+    );
     const fresh = await cli(['triggers', 'add', JSON.parse((await cli(['webhooks', 'create', 'C', ...client])).stdout).id, 'watch-order-refunded', ...client]);
     expect(fresh.stderr).to.equal('');
   });

@@ -222,9 +222,9 @@ describe('Documented commands (README and docs/)', function () {
         ran.push(entry.words.join(' '));
       }
       expect(ran).to.have.members(RUN);
-      const plugAndPayEvents = await cli(['events', '--url', `http://127.0.0.1:${plugAndPay.port}`, '--data', plugAndPay.data]);
+      const plugAndPayEvents = await cli(['events', '--json', '--url', `http://127.0.0.1:${plugAndPay.port}`, '--data', plugAndPay.data]);
       expect(JSON.parse(plugAndPayEvents.stdout).items.map((event: { type: string }) => event.type)).to.deep.equal(['order_paid']);
-      const mine = JSON.parse((await cli(['events'], { env })).stdout).items.map((event: { type: string }) => event.type);
+      const mine = JSON.parse((await cli(['events', '--json'], { env })).stdout).items.map((event: { type: string }) => event.type);
       expect(mine).to.deep.equal(['new_simple_sale']);
     });
 

@@ -8,7 +8,8 @@ export interface CliRun {
 }
 
 /** Runs `plugnpaid-connector <args>` in-process with captured output. */
-export async function cli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+/** `terminal`: run as if stdout were a terminal (where colours are allowed). */
+export async function cli(args: string[], options: { stdin?: string; env?: Record<string, string>; terminal?: boolean } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(['node', 'plugnpaid-connector', ...args], {
@@ -16,6 +17,7 @@ export async function cli(args: string[], options: { stdin?: string; env?: Recor
     stderr: (text) => (stderr += text),
     readStdin: async () => options.stdin ?? '',
     env: options.env ?? {},
+    stdoutIsTerminal: options.terminal,
   });
   return { code, stdout, stderr };
 }

@@ -35,6 +35,7 @@ describe('Bounded work per event', () => {
       expect(event.status).to.equal('failed');
       expect(perLine.bundles).to.equal(0);
       expect(perLine.error).to.contain('more than 5 bundles').and.contain('Raise PLUGNPAID_MAX_EVENT_BUNDLES and replay the event');
+      expect(event.error, 'the event says why it failed, not only its routing').to.equal(`watch-one-time-sale: ${perLine.error}`);
       expect(whole).to.include({ bundles: 1 });
       expect(whole).to.not.have.property('error');
       expect((await runtime.api('GET', `/api/triggers/${perLineId}/bundles`)).body.items).to.have.length(0);
