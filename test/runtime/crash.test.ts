@@ -206,7 +206,7 @@ describe('the runtime killed twice while processing one huge event', function ()
       return found && !found.error?.includes('did not finish') && found;
     });
     expect(event.status).to.equal('failed');
-    expect(event.error).to.equal(null);
+    expect(event.error, 'the event carries its failed trigger\'s error').to.match(/^watch-one-time-sale: .*more than 1000 bundles/);
     const errors = (event.routing.triggers as Array<{ error?: string }>).map((trigger) => trigger.error ?? '');
     expect(errors.filter((error) => error.includes('more than 1000 bundles') && error.includes('PLUGNPAID_MAX_EVENT_BUNDLES'))).to.have.length(1);
     expect(processingStarts(huge.event).processing_starts).to.equal(0);
