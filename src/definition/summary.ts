@@ -1,3 +1,4 @@
+import { connectionCommunication } from './connection-communication';
 import type { AppDefinition } from './types';
 
 /** Counts of what an app defines, for `validate`'s summary line and the docs. */
@@ -5,7 +6,7 @@ export function summarizeApp(app: AppDefinition): string[] {
   const events = Object.values(app.events);
   const observed = events.filter((event) => event.provenance === 'observed').length;
   const samples = app.modules.reduce((count, module) => count + module.samples.length, 0);
-  const connectionUrl = app.connection.communication.url ?? '';
+  const connectionUrl = connectionCommunication(app).url ?? '';
   return [
     `connection: ${app.connection.label} (${app.connection.type}; ${app.connection.parameters.length} parameter; test ${app.connection.communication.method ?? 'GET'} ${connectionUrl})`,
     `webhooks: ${Object.keys(app.webhooks).length} (${Object.keys(app.webhooks).join(', ')})`,

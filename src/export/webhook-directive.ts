@@ -1,7 +1,8 @@
 import { outputFromSchema } from '../definition/output-mapping';
 import type { JsonSchema } from '../definition/schema-resolver';
 import type { AppDefinition, Communication, ModuleDefinition, Parameter } from '../definition/types';
-import { templateExpression as expression } from '../iml';
+import { compileDirective, templateExpression as expression } from '../iml';
+import { directivePaths } from '../iml/read-paths';
 import { INSTANT_TRIGGER_VARIABLES, schemaWithin } from './component-variables';
 
 function quoted(text: string): string {
@@ -17,15 +18,19 @@ export function eventCondition(app: AppDefinition, module: ModuleDefinition): st
 }
 
 /**
- * The webhook's proof check as a Make condition. A shared token is compared exactly. Make gives a custom app
- * the parsed body, not the raw bytes, so an HMAC of the body cannot be recomputed there: Make only requires the
- * signature header, and the full check runs in our runtime.
+ * The webhook's proof check as a Make condition, for the shared-token scheme only. Make gives a custom app the
+ * parsed body, not the raw bytes, so an HMAC of the body cannot be recomputed there: an HMAC scheme adds no
+ * condition in Make (the runtime checks it). The header is read with `get`, Make's documented function for a key
+ * held in a variable (help.make.com/general-functions); as typed first, then lower-cased, because Make's IML page
+ * (developers.make.com/custom-apps-documentation/block-elements/iml) reads headers as sent (``headers.`X-HOOK-TYPE` ``)
+ * and does not say whether it normalises their case.
  */
 export function verificationCondition(app: AppDefinition, module: ModuleDefinition): string | undefined {
   const verification = app.webhooks[module.webhook]?.verification;
   if (!verification) return undefined;
-  const given = `get(headers, lower(${expression(verification.header)}))`;
-  return `if(${expression(verification.scheme)} == 'token', ${given} == ${expression(verification.key)}, length(${given}) > 0)`;
+  const header = expression(verification.header);
+  const given = `ifempty(get(headers, ${header}), get(headers, lower(${header})))`;
+  return `${expression(verification.scheme)} != 'token' || ${given} == ${expression(verification.key)}`;
 }
 
 /**
@@ -81,12 +86,19 @@ export function webhookDirective(app: AppDefinition, module: ModuleDefinition): 
 }
 
 /**
- * The webhook's parameters in Make: the app webhook's own (a key; Make asks for the name itself), then the
- * module's, advanced, because Make evaluates the condition and iterate with them. A module that fetches its
- * object cannot filter or split in Make (see `webhookDirective`), so its parameters are not offered there.
+ * The webhook's parameters in Make: the app webhook's own that the exported communication reads (Make asks for
+ * the name itself; a signature prefix serves only the HMAC check, which Make cannot run), then the module's,
+ * advanced, because Make evaluates the condition and iterate with them. The key is optional in Make, where only
+ * the shared-token scheme uses it. A module that fetches its object cannot filter or split in Make (see
+ * `webhookDirective`), so its parameters are not offered there.
  */
 export function webhookParameters(app: AppDefinition, module: ModuleDefinition): Parameter[] {
-  const own = (app.webhooks[module.webhook]?.parameters ?? []).filter((parameter) => parameter.name !== 'name');
+  const webhook = app.webhooks[module.webhook];
+  const read = directivePaths(compileDirective(webhookDirective(app, module)), { parameters: { paths: [''] } });
+  const key = webhook?.verification ? expression(webhook.verification.key).replace(/^parameters\./, '') : undefined;
+  const own = (webhook?.parameters ?? [])
+    .filter((parameter) => parameter.name !== 'name' && read.has(parameter.name))
+    .map((parameter) => (parameter.name === key ? { ...parameter, required: false } : parameter));
   const moduleParameters = module.communication ? [] : module.parameters.map((parameter) => ({ ...parameter, advanced: true }));
   return [...own, ...moduleParameters];
 }

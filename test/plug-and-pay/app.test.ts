@@ -52,7 +52,7 @@ describe('Plug&Pay app', () => {
             .query({ include })
             .matchHeader('authorization', `Bearer ${TOKEN}`)
             .matchHeader('accept', 'application/json')
-            .matchHeader('user-agent', /^plugnpaid-connector\//)
+            .matchHeader('user-agent', 'CustomApiCall/2')
             .reply(200, sample.response as nock.Body);
           const args = ['map', '-', '--app', PLUG_AND_PAY_DIR, '--module', module.name, '--api-base', LOCAL_API];
           if (sample.parameters) args.push('--parameters', JSON.stringify(sample.parameters));
@@ -100,14 +100,14 @@ describe('Plug&Pay app', () => {
   });
 
   describe('the connection', () => {
-    const api = () => nock('https://api.plugandpay.com');
+    const api = () => nock('https://api.plugandpay.nl');
 
     it('tests the token against auth/tenants/me with Bearer, Accept and User-Agent, and names the account', async () => {
       const scope = api()
         .get('/v2/auth/tenants/me')
         .matchHeader('authorization', `Bearer ${TOKEN}`)
         .matchHeader('accept', 'application/json')
-        .matchHeader('user-agent', /^plugnpaid-connector\//)
+        .matchHeader('user-agent', 'CustomApiCall/2')
         .reply(200, { data: { id: 1187, name: 'Boekhoudacademie' } });
       expect(await testConnection(app, { apiToken: TOKEN })).to.deep.equal({ metadata: 'Boekhoudacademie' });
       scope.done();

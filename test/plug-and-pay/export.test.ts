@@ -36,11 +36,18 @@ describe('Plug&Pay export to Make', () => {
       expect(parse(module.codeFiles.communication).url).to.match(/^\/(orders|subscriptions|affiliates\/sellers)\/\{\{payload\.triggerable_id\}\}$/);
     }
     expect(makecomapp.components.connection.plugandpay).to.include({ connectionType: 'basic' });
-    const params = parse('webhooks/order-paid/order-paid.params.iml.json') as Array<{ name: string }>;
-    expect(params.map((parameter) => parameter.name)).to.deep.equal(['webhookKey', 'signatureScheme', 'signatureHeader', 'signaturePrefix']);
+    // The prefix serves only the HMAC check, which Make cannot run; the key only the shared token, so it is optional.
+    const params = parse('webhooks/order-paid/order-paid.params.iml.json') as Array<{ name: string; required?: boolean }>;
+    expect(params.map((parameter) => parameter.name)).to.deep.equal(['webhookKey', 'signatureScheme', 'signatureHeader']);
+    expect(params[0].required).to.equal(false);
     const base = parse('general/base.iml.json');
     expect(base.headers).to.include({ Accept: 'application/json', Authorization: 'Bearer {{connection.apiToken}}' });
-    expect(base.headers['User-Agent']).to.match(/^plugnpaid-connector\//);
+    // docs.plugandpay.nl/docs/plug-pay/api: host api.plugandpay.nl/v2, Accept and User-Agent required.
+    expect(base.baseUrl).to.equal('https://api.plugandpay.nl/v2');
+    expect(base.headers['User-Agent']).to.equal('CustomApiCall/2');
+    const connection = parse('connections/plugandpay/plugandpay.communication.iml.json');
+    expect(connection.url).to.equal('https://api.plugandpay.nl/v2/auth/tenants/me');
+    expect(connection.headers).to.deep.equal({ ...base.headers, Authorization: 'Bearer {{parameters.apiToken}}' });
     for (const text of tree.values()) expect(text).to.not.contain('whk_');
   });
 
@@ -51,7 +58,7 @@ describe('Plug&Pay export to Make', () => {
       const communication = parse(`modules/${moduleStem}/${moduleStem}.communication.iml.json`);
       // The product filter and per-line bundles need the fetched lines, which Make cannot iterate: runtime only.
       const samples = module.samples.filter((sample) => !sample.parameters);
-      it(`${makeModuleId(module.name)} reproduces ${samples.length} sample(s) and drops unsigned or foreign events`, () => {
+      it(`${makeModuleId(module.name)} reproduces ${samples.length} sample(s), checks a shared token and drops foreign events`, () => {
         expect(samples.length).to.be.greaterThan(0);
         for (const sample of samples) {
           const headers = { signature: 'a1b2c3' };
@@ -59,10 +66,15 @@ describe('Plug&Pay export to Make', () => {
           const payload = JSON.parse(JSON.stringify(run(webhook.output, { body: sample.payload, headers, parameters: webhookDefaults })));
           const bundle = JSON.parse(JSON.stringify(run(communication.response.output, { payload, body: sample.response, parameters: {} })));
           expect([bundle], sample.title).to.deep.equal(sample.bundles);
-          expect(isTruthy(run(webhook.condition, { body: sample.payload, headers: {}, parameters: webhookDefaults })), 'no signature header').to.equal(false);
-          const token = { ...webhookDefaults, signatureScheme: 'token' };
-          expect(isTruthy(run(webhook.condition, { body: sample.payload, headers: { signature: 'guess' }, parameters: token })), 'wrong token').to.equal(false);
-          expect(isTruthy(run(webhook.condition, { body: sample.payload, headers: { signature: webhookDefaults.webhookKey }, parameters: token })), 'right token').to.equal(true);
+          // Make cannot recompute an HMAC, so it asks for no header: a guessed header name can never stop the trigger.
+          expect(isTruthy(run(webhook.condition, { body: sample.payload, headers: {}, parameters: webhookDefaults })), 'HMAC scheme, no header').to.equal(true);
+          expect(isTruthy(run(webhook.condition, { body: sample.payload, headers: {}, parameters: { signatureScheme: 'hmac-sha256-hex' } })), 'HMAC scheme, no key').to.equal(true);
+          const token = { ...webhookDefaults, signatureScheme: 'token', signatureHeader: 'X-Plug-Token' };
+          const withHeaders = (given: Record<string, string>) => isTruthy(run(webhook.condition, { body: sample.payload, headers: given, parameters: token }));
+          expect(withHeaders({}), 'no token').to.equal(false);
+          expect(withHeaders({ 'x-plug-token': 'guess' }), 'wrong token').to.equal(false);
+          expect(withHeaders({ 'x-plug-token': webhookDefaults.webhookKey }), 'right token, lower-cased header').to.equal(true);
+          expect(withHeaders({ 'X-Plug-Token': webhookDefaults.webhookKey }), 'right token, header as typed').to.equal(true);
         }
         const other = { ...module.samples[0].payload, trigger_type: 'some_other_trigger' };
         expect(isTruthy(run(webhook.condition, { body: other, headers: { signature: 'x' }, parameters: webhookDefaults }))).to.equal(false);

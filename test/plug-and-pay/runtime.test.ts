@@ -11,7 +11,7 @@ const TOKEN = 'pap_9f8e7d6c5b4a_SecretApiToken';
 const KEY = 'whk_3a1f0c9b8e7d6c5b';
 const orderPaid = app.modules.find((module) => module.name === 'watch-order-paid')!;
 const ORDER = orderPaid.samples[0].response as nock.Body;
-const api = () => nock('https://api.plugandpay.com');
+const api = () => nock('https://api.plugandpay.nl');
 const orderPath = (id: number) => `/v2/orders/${id}`;
 
 const envelope = (id: number, type = 'order_paid') =>
