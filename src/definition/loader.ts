@@ -240,7 +240,7 @@ export function compileMapping(mapping: BundleMapping): CompiledMapping {
   const compiled: CompiledMapping = { output: compileDirective(mapping.output) };
   if (mapping.condition) compiled.condition = compileDirective(mapping.condition);
   if (mapping.iterate) {
-    compiled.iterate = { container: compileDirective(mapping.iterate.container), enabledBy: mapping.iterate.enabledBy };
+    compiled.iterate = { container: compileDirective(mapping.iterate.container) };
     if (mapping.iterate.condition) compiled.iterate.condition = compileDirective(mapping.iterate.condition);
   }
   return compiled;

@@ -6,6 +6,9 @@ export const PRODUCT_FILTER = 'productFilter';
 /** Shared parameter that splits an order into one bundle per order line. */
 export const BUNDLE_PER_ORDER_LINE = 'bundlePerOrderLine';
 
+/** The one empty item Make iterates over for a bundle of the whole event (the order line then reads nothing). */
+export const WHOLE_EVENT = 'add(emptyarray, emptystring)';
+
 /** The order lines of a module.json: an IML string (lines keyed by `id`) or `{ items, productId, single? }`. */
 export function orderLinesOf(raw: string | OrderLines | undefined): OrderLines | undefined {
   if (raw === undefined) return undefined;
@@ -23,7 +26,12 @@ function nothingChosen(chosen: string): string {
 
 /**
  * The product filter and per-line splitting, written once as Make IML over the module's order lines, so the
- * runtime and the exported webhook run the same expressions.
+ * runtime and the exported webhook run the same expressions. Make always iterates when `iterate` is present, so
+ * the container holds the order lines when per-line bundles are on and the event has lines, and otherwise one
+ * empty item, `add(emptyarray, emptystring)`: one bundle for the whole event, with no order line. An event whose
+ * lines the merchant left out of Plug&Paid's "Select data to include" so still makes its bundle. `add` is Make's
+ * documented array function (help.make.com/array-functions); `emptyarray` and `emptystring` are keywords of
+ * Make's IML grammar (integromat/vscode-apps-sdk, syntaxes/iml/iml.tmLanguage).
  */
 export function orderLineMapping(
   orderLines: OrderLines | undefined,
@@ -44,8 +52,9 @@ export function orderLineMapping(
     result.condition = `{{${nothingChosen(chosen)} || ${matches}}}`;
   }
   if (perLine) {
-    result.iterate = { container: `{{${lines}}}`, enabledBy: perLine.name };
-    if (chosen) result.iterate.condition = `{{${nothingChosen(chosen)} || contains(${chosen}, toString(item.${key}))}}`;
+    const enabled = `parameters.${perLine.name}`;
+    result.iterate = { container: `{{if(${enabled} && length(ifempty(${lines}, emptyarray)) > 0, ${lines}, ${WHOLE_EVENT})}}` };
+    if (chosen) result.iterate.condition = `{{!${enabled} || ${nothingChosen(chosen)} || contains(${chosen}, toString(item.${key}))}}`;
   }
   return result;
 }

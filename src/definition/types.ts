@@ -107,15 +107,15 @@ export interface CatalogueEvent {
 export interface BundleMapping {
   /** IML deciding whether the event produces bundles at all (e.g. the product filter). */
   condition?: string;
-  /** One bundle per element of `container`, when the parameter `enabledBy` is on. */
-  iterate?: { container: string; condition?: string; enabledBy: string };
+  /** One bundle per element of `container` that passes `condition`, as Make's webhook `iterate` does. */
+  iterate?: { container: string; condition?: string };
   /** The bundle shape: IML JSON generated from the output schema's x-iml sources. */
   output: unknown;
 }
 
 export interface CompiledMapping {
   condition?: CompiledDirective;
-  iterate?: { container: CompiledDirective; condition?: CompiledDirective; enabledBy: string };
+  iterate?: { container: CompiledDirective; condition?: CompiledDirective };
   output: CompiledDirective;
 }
 

@@ -49,14 +49,10 @@ export function moduleCommunication(module: ModuleDefinition): Communication | R
   return { ...module.communication, response: { ...module.communication.response, output } };
 }
 
-/** The one item Make iterates over when a trigger outputs one bundle for the whole event. */
-export const WHOLE_EVENT = 'whole event';
-
 /**
  * The webhook communication Make runs for a module. A module cannot drop a bundle, so the event filter and
- * the product filter sit in the webhook's `condition`. Make always iterates when `iterate` is present, so
- * without per-line bundles it iterates over one placeholder item, and the item filter lets that one item through.
- * A module that fetches its object maps in its own communication, which Make runs once per webhook item
+ * the product filter sit in the webhook's `condition`; the per-line split and its item filter are the module's
+ * `iterate` as written (see `orderLineMapping`). A module that fetches its object maps in its own communication, which Make runs once per webhook item
  * with no iterate and no condition: the webhook then passes the item on, and the product filter and
  * per-line bundles (which need the fetched lines) stay runtime-only.
  */
@@ -71,16 +67,8 @@ export function webhookDirective(app: AppDefinition, module: ModuleDefinition): 
     directive.output = app.webhooks[module.webhook]?.output ?? '{{body}}';
     return directive;
   }
-  const iterate = module.mapping.iterate;
-  if (iterate) {
-    const enabled = `parameters.${iterate.enabledBy}`;
-    // Without per-line bundles, one item whose value nothing reads: `split` of a fixed text, because the
-    // custom-app IML docs have no array literal (`emptyarray` is scenario mapping only).
-    directive.iterate = {
-      container: `{{if(${enabled}, ${expression(iterate.container)}, split('${WHOLE_EVENT}', ','))}}`,
-      ...(iterate.condition ? { condition: `{{!${enabled} || (${expression(iterate.condition)})}}` } : {}),
-    };
-  }
+  const { iterate } = module.mapping;
+  if (iterate) directive.iterate = { container: iterate.container, ...(iterate.condition ? { condition: iterate.condition } : {}) };
   directive.output = module.mapping.output;
   return directive;
 }

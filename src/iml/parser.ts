@@ -7,6 +7,7 @@ const KEYWORDS: Record<string, () => unknown> = {
   null: () => null,
   emptystring: () => '',
   emptyarray: () => [],
+  undefined: () => undefined,
 };
 
 // Precedence climbing: each level lists the operators it binds, loosest first.

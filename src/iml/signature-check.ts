@@ -3,11 +3,13 @@ import { CompiledDirective, directiveTemplates, templateExpressions } from './di
 import { arityOf, documentedSignature, signatureOf } from './signatures';
 
 /**
- * Keywords the custom-app IML page uses (developers.make.com/custom-apps-documentation/block-elements/iml:
- * `{{if(body.id > 100, body.user, false)}}`). `emptyarray`, `emptystring` and `null` belong to scenario
- * mapping (help.make.com), which the custom-app docs never mention, so an export must not rely on them.
+ * Keywords of custom-app IML: `true` and `false` from Make's IML page
+ * (developers.make.com/custom-apps-documentation/block-elements/iml: `{{if(body.id > 100, body.user, false)}}`),
+ * and `undefined`, `emptyarray` and `emptystring`, which Make's own IML grammar lists as keywords
+ * (integromat/vscode-apps-sdk, syntaxes/iml/iml.tmLanguage, `moustache-keywords-alone`). `null` appears in
+ * neither (only in scenario mapping, help.make.com), so an export must not rely on it.
  */
-export const DOCUMENTED_KEYWORDS: ReadonlySet<string> = new Set(['true', 'false']);
+export const DOCUMENTED_KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'undefined', 'emptyarray', 'emptystring']);
 
 /**
  * Variables the custom-app docs list for some component: webhooks (body, headers, parameters, item), instant
@@ -48,7 +50,7 @@ export function expressionProblems(expression: ImlNode): SignatureProblem[] {
         documentedSignature: documented,
       });
     } else if (node.kind === 'literal' && node.keyword && !DOCUMENTED_KEYWORDS.has(node.keyword)) {
-      problems.push({ kind: 'keyword', name: node.keyword, message: `'${node.keyword}' is a scenario-mapping keyword that Make's custom-app IML does not document: build the value another way` });
+      problems.push({ kind: 'keyword', name: node.keyword, message: `'${node.keyword}' is a scenario-mapping keyword that Make's custom-app IML does not document (it has true, false, undefined, emptyarray and emptystring): build the value another way` });
     } else if (node.kind === 'variable' && !DOCUMENTED_VARIABLES.has(node.name)) {
       problems.push({ kind: 'variable', name: node.name, message: `'${node.name}' is not an IML variable Make documents for custom apps (known: ${[...DOCUMENTED_VARIABLES].join(', ')})` });
     }

@@ -59,7 +59,7 @@ export function mappingSteps(module: ModuleDefinition, input: unknown, options: 
   };
   if (compiled.condition && !isTruthy(evaluateDirective(compiled.condition, context))) return { filtered: true, items: [], bundleOf };
   let items: unknown[] = [undefined];
-  if (compiled.iterate && isTruthy(parameters[compiled.iterate.enabledBy])) {
+  if (compiled.iterate) {
     const container = evaluateDirective(compiled.iterate.container, context);
     const lines = Array.isArray(container) ? container : [];
     const { condition } = compiled.iterate;

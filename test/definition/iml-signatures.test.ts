@@ -21,13 +21,20 @@ describe('validate: IML as Make documents it', () => {
     expect(found[0].modules).to.include('watch-one-time-sale');
   });
 
-  it('fails on emptyarray, a scenario-mapping keyword the custom-app IML docs never mention', () => {
+  it('fails on null, a scenario-mapping keyword that neither the custom-app IML page nor Make\'s IML grammar lists', () => {
     const problems = problemsAfter((app) =>
-      app.edit('modules/watch-one-time-sale/module.json', (module) => (module.orderLines = '{{ifempty(body.data.order.products, emptyarray)}}')),
+      app.edit('modules/watch-one-time-sale/module.json', (module) => (module.orderLines = '{{ifempty(body.data.order.products, null)}}')),
     );
-    const found = problems.find((problem) => problem.file === 'modules/watch-one-time-sale/module.json' && /'emptyarray' is a scenario-mapping keyword/.test(problem.message));
+    const found = problems.find((problem) => problem.file === 'modules/watch-one-time-sale/module.json' && /'null' is a scenario-mapping keyword/.test(problem.message));
     expect(found, problems.map(formatProblem).join('\n')).to.not.equal(undefined);
     expect(found!.pointer).to.equal('/orderLines');
+  });
+
+  it('accepts undefined, emptyarray and emptystring, the keywords of Make\'s IML grammar', () => {
+    const problems = problemsAfter((app) =>
+      app.edit('modules/watch-one-time-sale/module.json', (module) => (module.orderLines = '{{ifempty(body.data.order.products, if(emptystring == undefined, undefined, emptyarray))}}')),
+    );
+    expect(problems.map(formatProblem)).to.deep.equal([]);
   });
 
   it('fails on too many arguments and on a variable Make does not document', () => {

@@ -6,7 +6,7 @@ import { loadApp } from '../../src/definition/loader';
 import { buildMakeTree } from '../../src/export/make-layout';
 import { builtinFunctions, compileDirective, evaluateDirective } from '../../src/iml';
 import { isTruthy } from '../../src/iml/values';
-import { parameterValues } from '../../src/mapping/map-event';
+import { mapEvent, parameterValues } from '../../src/mapping/map-event';
 import { makeModuleId, makeWebhookId, sentenceCase } from '../../src/export/make-names';
 import { AppCopy } from '../helpers/app-copy';
 import { cli } from '../helpers/cli';
@@ -83,26 +83,48 @@ describe('export to Make', () => {
   });
 
   describe('Make parity: the exported webhook, run as Make runs it, makes the samples', () => {
+    /** The bundles Make makes from one request: condition, then iterate (container and item condition), then output. */
+    function runAsMake(module: (typeof app.modules)[number], body: unknown, given?: Record<string, unknown>): unknown[] {
+      const stem = makeWebhookId(module.name);
+      const directive = parse(`webhooks/${stem}/${stem}.communication.iml.json`);
+      const variables = { body, headers: {}, parameters: parameterValues(module, given) };
+      const run = (value: unknown, extra: Record<string, unknown> = {}) => evaluateDirective(compileDirective(value), { variables: { ...variables, ...extra }, functions: builtinFunctions, timezone: 'UTC' });
+      if (!isTruthy(run(directive.condition))) return [];
+      const container = directive.iterate ? (run(directive.iterate.container) as unknown[]) : [undefined];
+      const items = container.filter((item) => !directive.iterate?.condition || isTruthy(run(directive.iterate.condition, { item })));
+      return items.map((item) => JSON.parse(JSON.stringify(run(directive.output, { item }))));
+    }
+
     for (const module of app.modules) {
-      const webhookStem = makeWebhookId(module.name);
       it(`${makeModuleId(module.name)} reproduces every sample of ${module.name}`, () => {
-        const directive = parse(`webhooks/${webhookStem}/${webhookStem}.communication.iml.json`);
-        for (const sample of module.samples) {
-          const variables = { body: sample.payload, parameters: parameterValues(module, sample.parameters) };
-          const context = { variables, functions: builtinFunctions, timezone: 'UTC' };
-          const run = (value: unknown, extra: Record<string, unknown> = {}) => evaluateDirective(compileDirective(value), { ...context, variables: { ...variables, ...extra } });
-          let bundles: unknown[] = [];
-          if (isTruthy(run(directive.condition))) {
-            const container = directive.iterate ? (run(directive.iterate.container) as unknown[]) : [undefined];
-            const items = container.filter((item) => !directive.iterate?.condition || isTruthy(run(directive.iterate.condition, { item })));
-            bundles = items.map((item) => JSON.parse(JSON.stringify(run(directive.output, { item }))));
-          }
-          expect(bundles, sample.title).to.deep.equal(sample.bundles);
-        }
+        for (const sample of module.samples) expect(runAsMake(module, sample.payload, sample.parameters), sample.title).to.deep.equal(sample.bundles);
         const other = { type: 'some_other_event', data: module.samples[0].payload.data };
-        expect(isTruthy(evaluateDirective(compileDirective(directive.condition), { variables: { body: other, parameters: {} }, functions: builtinFunctions, timezone: 'UTC' }))).to.equal(false);
+        expect(runAsMake(module, other)).to.deep.equal([]);
       });
     }
+
+    describe('a per-line sale whose payload has no products (left out of "Select data to include")', () => {
+      const sale = app.modules.find((module) => module.name === 'watch-one-time-sale')!;
+      const sample = sale.samples[0].payload as { data: { order: Record<string, unknown> } };
+      const order = { ...sample.data.order };
+      delete order.products;
+      const payload = { ...sample, data: { ...sample.data, order } };
+
+      it('makes one bundle of the whole event, with no order line, in Make and in the runtime alike', () => {
+        const bundles = runAsMake(sale, payload, { bundlePerOrderLine: true }) as Array<Record<string, unknown>>;
+        expect(bundles).to.have.length(1);
+        expect(bundles[0]).to.not.have.property('orderLine');
+        expect(bundles[0]).to.deep.include({ eventType: 'new_simple_sale', order: runAsMake(sale, payload).map((bundle) => (bundle as { order: unknown }).order)[0] });
+        const [runtime] = mapEvent(app, payload, { only: sale.name, parameters: { bundlePerOrderLine: true } });
+        expect(runtime.ok && runtime.bundles.map((bundle) => bundle.data)).to.deep.equal(bundles);
+      });
+
+      it('still makes one bundle per line when the products are there', () => {
+        const lines = sample.data.order.products as unknown[];
+        expect(lines.length).to.be.greaterThan(1);
+        expect(runAsMake(sale, sale.samples[0].payload, { bundlePerOrderLine: true })).to.have.length(lines.length);
+      });
+    });
   });
 
   describe('plugnpaid-connector export', () => {

@@ -33,6 +33,12 @@ describe('Payload paths a mapping reads', () => {
     expect(paths).to.include.members(['data.order.products', 'data.order.products[]', 'data.order.products[].id', 'data.order.customer.name', 'type']);
   });
 
+  it('reads no made-up field: the order line is the item itself, so drift never reports products[].absent as missing', () => {
+    for (const candidate of [app, plugAndPay]) {
+      for (const module of candidate.modules) expect(moduleReadPaths(candidate, module).filter((path) => path.endsWith('absent')), module.name).to.deep.equal([]);
+    }
+  });
+
   it('resolves shared fragments ($ bound by x-iml-subject) to the payload paths they stand for', () => {
     const paths = moduleReadPaths(app, app.modules.find((m) => m.name === 'watch-recurring-subscription-canceled')!);
     expect(paths).to.include('data.customer.email');
