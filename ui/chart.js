@@ -4,6 +4,7 @@ import { el, svg } from './dom.js';
 /** Stacking order, bottom up, with the words the legend uses. */
 export const STATUSES = [
   ['processed', 'processed'],
+  ['deliveryFailed', 'delivery failed'],
   ['unrouted', 'unrouted'],
   ['retrying', 'retrying'],
   ['failed', 'failed'],

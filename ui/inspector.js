@@ -1,6 +1,7 @@
 // The event inspector: plain DOM, every value set as text (payloads are untrusted), the token only in session
-// storage. Each view has its own address: #/events, #/events/<id>, #/webhooks, #/webhooks/<id>, #/drift.
+// storage. Each view has its own address: #/events, #/events/<id>, #/webhooks, #/webhooks/<id>, #/deliveries, #/drift.
 import { activityChart } from './chart.js';
+import { deliveriesView } from './deliveries.js';
 import { copy, el, fill, plural, timeText } from './dom.js';
 import { driftView } from './drift.js';
 import { treeWithJson } from './tree.js';
@@ -49,7 +50,7 @@ function signOut(message) {
   $('sign-out').hidden = true;
   $('sign-in').hidden = false;
   $('sign-in-error').textContent = message || '';
-  for (const id of ['webhooks', 'events', 'event-detail', 'activity', 'drift']) $(id).replaceChildren();
+  for (const id of ['webhooks', 'events', 'event-detail', 'activity', 'deliveries', 'drift']) $(id).replaceChildren();
   state.listKey = state.detailKey = state.activityKey = '';
 }
 
@@ -77,7 +78,7 @@ async function start() {
 
 /** Reads the address and shows its view. */
 async function route() {
-  const match = /^#\/(events|webhooks|drift)(?:\/([^/?#]+))?/.exec(location.hash);
+  const match = /^#\/(events|webhooks|deliveries|drift)(?:\/([^/?#]+))?/.exec(location.hash);
   state.route = match ? { view: match[1], id: match[2] ? decodeURIComponent(match[2]) : null } : { view: 'events', id: null };
   for (const section of document.querySelectorAll('#app [data-view]')) section.hidden = section.dataset.view !== state.route.view;
   for (const link of document.querySelectorAll('#nav a')) {
@@ -94,6 +95,10 @@ async function route() {
     document.title = 'Webhooks · Plug&Paid connector';
     await webhooksView($('webhooks'), state.route.id, context);
     $('webhooks-title').focus();
+  } else if (state.route.view === 'deliveries') {
+    document.title = 'Deliveries · Plug&Paid connector';
+    await deliveriesView($('deliveries'), context);
+    $('deliveries-title').focus();
   } else {
     document.title = 'Drift · Plug&Paid connector';
     await driftView($('drift'), context, state.webhooks);
@@ -110,13 +115,20 @@ function filterQuery() {
   return query;
 }
 
+/** The event's status, and a badge for each kind of delivery not delivered ("1 delivery dead"), from `state`. */
+function stateBadges(event) {
+  const [status, ...deliveries] = event.state.split(' · ');
+  const kind = (text) => (text.endsWith('dead') ? 'dead' : text.endsWith('paused') ? 'stopped' : 'pending');
+  return [el('span', { class: `badge status-${status}` }, status), ...deliveries.flatMap((text) => [' ', el('span', { class: `badge status-${kind(text)}` }, text)])];
+}
+
 function eventRow(event) {
   const href = `#/events/${event.id}`;
   const selected = String(event.id) === state.route.id;
   return el('tr', { 'data-event': event.id, class: selected ? 'selected' : null, onclick: (e) => { if (!e.target.closest('a')) location.hash = href; } },
-    el('td', {}, el('a', { href, 'aria-current': selected ? 'true' : null, 'aria-label': `Event ${event.id}, ${event.type || 'no type'}, ${event.status}` }, String(event.id))),
+    el('td', {}, el('a', { href, 'aria-current': selected ? 'true' : null, 'aria-label': `Event ${event.id}, ${event.type || 'no type'}, ${event.state}` }, String(event.id))),
     el('td', { class: 'type' }, event.type || '(no type)'),
-    el('td', {}, el('span', { class: `badge status-${event.status}` }, event.status)),
+    el('td', {}, stateBadges(event)),
     el('td', { class: 'received' }, timeText(event.receivedAt)));
 }
 
@@ -132,7 +144,7 @@ async function renderEvents(force) {
     fill($('events'));
     return;
   }
-  const key = JSON.stringify([query.toString(), state.route.id, events.map((e) => [e.id, e.status])]);
+  const key = JSON.stringify([query.toString(), state.route.id, events.map((e) => [e.id, e.state])]);
   if (!force && key === state.listKey) return;
   state.listKey = key;
   const focused = document.activeElement && document.activeElement.closest('#events tr');
@@ -205,7 +217,7 @@ function deliveryRow(delivery, labels) {
       await renderEvent(state.route.id, false);
     } }, 'Replay delivery')
     : null;
-  const answer = delivery.lastStatus !== null && delivery.lastStatus !== undefined ? `HTTP ${delivery.lastStatus}` : delivery.lastError || '—';
+  const answer = delivery.lastError || (delivery.lastStatus !== null && delivery.lastStatus !== undefined ? `HTTP ${delivery.lastStatus}` : '—');
   return el('tr', { 'data-delivery': delivery.id },
     el('td', {}, String(delivery.id)),
     el('td', {}, labels.get(delivery.triggerId) || delivery.triggerId),
@@ -263,14 +275,14 @@ async function renderEvent(id, focus) {
   $('event-title').textContent = `Event ${event.id}: ${event.type || '(no type)'}`;
   fill($('event-detail'),
     el('div', { class: 'event-head' },
-      el('span', { class: `badge status-${event.status}` }, event.status),
+      stateBadges(event),
       el('span', {}, 'received ', timeText(event.receivedAt)),
       event.processedAt ? el('span', {}, 'processed ', timeText(event.processedAt)) : null,
       el('span', { class: 'actions' },
         el('button', { type: 'button', class: 'secondary small', onclick: () => copy(location.href, 'Link to this event', announce) }, 'Copy link'),
         el('button', { type: 'button', class: 'small', onclick: async () => {
-          await api('POST', `/api/events/${event.id}/replay`);
-          announce(`Event ${event.id} replayed`);
+          const outcome = await api('POST', `/api/events/${event.id}/replay`);
+          announce(outcome.message);
         } }, 'Replay event'))),
     event.retryAt ? el('p', { class: 'notice status-text-retrying' }, `The API could not be reached for this event (${plural(event.attempts, 'attempt')}); next try `, timeText(event.retryAt), event.error ? `. ${event.error}` : '.') : null,
     el('h3', {}, 'Triggers reached'), routingView(event, labels),

@@ -8,7 +8,7 @@ import { driftCommand } from './drift-command';
 import { exportCommand } from './export-command';
 import { CliIo, ExitCode } from './io';
 import { mapCommand } from './map-command';
-import { eventsCommand, replayCommand, sendCommand, triggersCommand, webhooksCommand } from './runtime-commands';
+import { deliveriesCommand, eventsCommand, replayCommand, sendCommand, triggersCommand, webhooksCommand } from './runtime-commands';
 import { samplesCommand } from './samples-command';
 import { serveCommand } from './serve-command';
 import { validateCommand } from './validate-command';
@@ -18,7 +18,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('plugnpaid-connector')
     .description('Plug&Paid connector for Make and Ibexa Connect: validate, map, document, run and export the app')
     .showHelpAfterError();
-  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), exportCommand(io), deployCommand(io), connectionCommand(io), rpcCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), replayCommand(io), driftCommand(io), catalogueCommand(io), samplesCommand(io)]) program.addCommand(command);
+  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), exportCommand(io), deployCommand(io), connectionCommand(io), rpcCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), deliveriesCommand(io), replayCommand(io), driftCommand(io), catalogueCommand(io), samplesCommand(io)]) program.addCommand(command);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

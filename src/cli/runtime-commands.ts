@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
 import { parseJsonText } from '../definition/json-file';
-import { EVENT_STATUSES } from '../runtime/store/rows';
+import { DELIVERY_STATUSES } from '../runtime/delivery-state';
+import { EVENT_FILTERS } from '../runtime/store/rows';
 import { webhookParametersFrom } from '../runtime/config';
 import { proofHeaders } from '../runtime/webhook-secret';
 import { secretFromDefinition } from '../runtime/webhook-verification';
@@ -12,7 +13,7 @@ import { SecretOptions, secretFromOptions, withSecretOptions } from './webhook-s
 import { loadAppFor } from './load';
 import { usesColour } from './human-output';
 import { wholeNumberArgument } from './options';
-import { formatEvent, formatEvents, formatTriggers, formatWebhooks } from './runtime-views';
+import { formatBulkReplay, formatDeliveries, formatEvent, formatEvents, formatTriggers, formatWebhooks } from './runtime-views';
 import { MAX_PAGE, PAGE } from '../runtime/paging';
 
 /** The options every command that talks to a running runtime takes. */
@@ -163,7 +164,7 @@ export function eventsCommand(io: CliIo): Command {
       new Command('events')
         .description('list recent events, newest first (filter by --status, --type, --webhook, --q), or show one event')
         .argument('[id]', 'event id to show')
-        .addOption(new Option('--status <status>', 'only events with this status').choices(EVENT_STATUSES))
+        .addOption(new Option('--status <status>', 'only events with this status (dead: with a delivery that gave up)').choices(EVENT_FILTERS))
         .option('--type <type>', 'only events of this type, as received (e.g. refund)')
         .option('--webhook <id>', 'only this webhook')
         .option('--q <text>', "only events whose payload holds this text (an order id, an email; whole words or word beginnings)")
@@ -200,4 +201,36 @@ export function replayCommand(io: CliIo): Command {
     if (kind === 'type') return print(io, await callRuntime(io, o, 'POST', '/api/events/replay', { type: id, status: o.status, ...(o.webhook ? { webhook: o.webhook } : {}) }));
     print(io, await callRuntime(io, o, 'POST', `/api/${kind === 'event' ? 'events' : 'deliveries'}/${encodeURIComponent(id)}/replay`));
   });
+}
+
+/** `deliveries list|replay`: deliveries over all events, by status and trigger; every dead one sent again at once. */
+export function deliveriesCommand(io: CliIo): Command {
+  const command = new Command('deliveries').description('list deliveries by status (e.g. the dead ones) and replay them in bulk');
+  withClientOptions(
+    withJsonOption(
+      command
+        .command('list')
+        .description('list deliveries, newest first (filter by --status, --trigger)')
+        .addOption(new Option('--status <status>', 'only deliveries with this status (stopped: paused after a 410)').choices(DELIVERY_STATUSES))
+        .option('--trigger <id>', 'only this trigger')
+        .option('--limit <n>', `how many deliveries (1 to ${MAX_PAGE}, default ${PAGE})`, wholeNumberArgument('--limit', 1, MAX_PAGE))
+        .option('--before <id>', 'only deliveries older than this id (the "more" cursor of the previous page)', wholeNumberArgument('--before', 0)),
+    ),
+  ).action(async (o: ClientOptions & { status?: string; trigger?: string; limit?: number; before?: number; json?: boolean }) => {
+    const query = new URLSearchParams();
+    for (const name of ['status', 'trigger', 'limit', 'before'] as const) if (o[name] !== undefined) query.set(name, String(o[name]));
+    show(io, o.json, await callRuntime(io, o, 'GET', `/api/deliveries?${query}`), formatDeliveries);
+  });
+  withClientOptions(
+    withJsonOption(
+      command
+        .command('replay')
+        .description("send every dead delivery again (of one trigger with --trigger), keeping each one's attempt history")
+        .addOption(new Option('--status <status>', 'which deliveries').choices(['dead']).makeOptionMandatory())
+        .option('--trigger <id>', 'only this trigger'),
+    ),
+  ).action(async (o: ClientOptions & { status: string; trigger?: string; json?: boolean }) => {
+    show(io, o.json, await callRuntime(io, o, 'POST', '/api/deliveries/replay', { status: o.status, ...(o.trigger ? { trigger: o.trigger } : {}) }), formatBulkReplay);
+  });
+  return command;
 }

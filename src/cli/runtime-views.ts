@@ -1,3 +1,4 @@
+import { counted } from '../runtime/delivery-state';
 import type { Page } from '../runtime/paging';
 import type { TriggerRouting } from '../runtime/processor';
 import type { bundleView, deliveryView, eventSummaryView, triggerView, webhookView } from '../runtime/views';
@@ -11,6 +12,7 @@ type EventDetail = EventSummary & {
 };
 type Webhook = ReturnType<typeof webhookView>;
 type Trigger = ReturnType<typeof triggerView>;
+type ListedDelivery = ReturnType<typeof deliveryView> & { eventId: number; module: string | null };
 
 
 const STATUS_COLOURS: Record<string, Colour> = {
@@ -25,6 +27,9 @@ const STATUS_COLOURS: Record<string, Colour> = {
 
 const status = (text: string): Cell => (STATUS_COLOURS[text] ? { text, colour: STATUS_COLOURS[text] } : text);
 
+/** An event's status with its deliveries' state (`processed · 1 delivery dead`), red when a delivery gave up. */
+const eventState = (event: EventSummary): Cell => (event.deliveryCounts.dead > 0 ? { text: event.state, colour: 'red' } : { ...(status(event.status) as object), text: event.state } as Cell);
+
 /** An ISO instant as a person reads it in a table: to the second, in UTC. */
 const when = (iso: string | null): string => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
 
@@ -35,14 +40,15 @@ export function formatEvents(page: Page<EventSummary>, colour: boolean): string 
   if (page.items.length === 0) return lines('no events match: send one with `plugnpaid-connector send <module>`, or register the webhook URL in the platform');
   const withErrors = page.items.some((event) => event.error);
   const header = ['id', 'status', 'type', 'received', 'webhook', ...(withErrors ? ['error'] : [])];
-  const rows = page.items.map((event) => [String(event.id), status(event.status), event.type ?? '(no type)', when(event.receivedAt), event.webhookId, ...(withErrors ? [event.error ?? ''] : [])]);
+  const rows = page.items.map((event) => [String(event.id), eventState(event), event.type ?? '(no type)', when(event.receivedAt), event.webhookId, ...(withErrors ? [event.error ?? ''] : [])]);
   const more = page.hasMore ? [`more: add --before ${page.next}`] : [];
   return lines(...table(header, rows, colour), ...more);
 }
 
 /** `events <id>`: what happened to one event, its error first. */
 export function formatEvent(event: EventDetail, colour: boolean): string {
-  const out = [`event ${event.id}  ${event.type ?? '(no type)'}  ${paint(event.status, STATUS_COLOURS[event.status] ?? 'dim', colour)}`];
+  const state = eventState(event);
+  const out = [`event ${event.id}  ${event.type ?? '(no type)'}  ${typeof state === 'string' ? state : paint(state.text, state.colour, colour)}`];
   const reason = event.error ?? event.routing?.reason;
   if (reason) out.push(`${event.status === 'unrouted' ? 'why' : 'error'}: ${reason}`);
   out.push(`received ${when(event.receivedAt)} on webhook ${event.webhookId}`);
@@ -66,7 +72,7 @@ export function formatEvent(event: EventDetail, colour: boolean): string {
     out.push(
       ...table(
         ['id', 'trigger', 'status', 'attempts', 'last answer', 'next try'],
-        event.deliveries.map((d) => [String(d.id), d.triggerId, status(d.status), String(d.attempts), d.lastStatus ? `HTTP ${d.lastStatus}` : (d.lastError ?? ''), when(d.nextAttemptAt)]),
+        event.deliveries.map((d) => [String(d.id), d.triggerId, status(d.status), String(d.attempts), lastAnswer(d), when(d.nextAttemptAt)]),
         colour,
         '  ',
       ),
@@ -97,4 +103,20 @@ export function formatTriggers(page: Page<Trigger>, colour: boolean): string {
   const state = (trigger: Trigger): Cell => (trigger.stopped ? { text: `stopped: ${trigger.stopped}`, colour: 'red' } : { text: 'active', colour: 'green' });
   const rows = page.items.map((trigger) => [trigger.id, trigger.module, state(trigger), options(trigger), trigger.destination?.url ?? 'kept for pulling']);
   return lines(...table(['id', 'module', 'state', 'options', 'bundles go to'], rows, colour));
+}
+
+/** A delivery's last answer: the failure in words (`HTTP 400: …`, a network error), or its status. */
+const lastAnswer = (delivery: { lastStatus: number | null; lastError: string | null }) => delivery.lastError ?? (delivery.lastStatus ? `HTTP ${delivery.lastStatus}` : '');
+
+/** `deliveries list`: one line per delivery, newest first. */
+export function formatDeliveries(page: Page<ListedDelivery>, colour: boolean): string {
+  if (page.items.length === 0) return lines('no deliveries match');
+  const rows = page.items.map((d) => [String(d.id), String(d.eventId), d.triggerId, d.module ?? '(trigger removed)', status(d.status), String(d.attempts), lastAnswer(d)]);
+  const more = page.hasMore ? [`more: add --before ${page.next}`] : [];
+  return lines(...table(['id', 'event', 'trigger', 'module', 'status', 'attempts', 'last answer'], rows, colour), ...more);
+}
+
+/** `deliveries replay`: how many dead deliveries went back in line. */
+export function formatBulkReplay(answer: { replayed: number; trigger: string | null }): string {
+  return lines(`${counted(answer.replayed, 'dead delivery', 'dead deliveries')} queued again${answer.trigger ? ` for trigger ${answer.trigger}` : ''}`);
 }

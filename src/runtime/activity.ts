@@ -3,8 +3,11 @@ import type { Store } from './store/store';
 
 const HOUR_MS = 3600_000;
 const HOURS = 24;
-/** The statuses the chart shows, in stacking order (pending events are about to become one of these). */
-export const ACTIVITY_STATUSES = ['processed', 'unrouted', 'retrying', 'failed', 'pending'] as const;
+/**
+ * The series the chart shows, in stacking order: the event statuses (pending events are about to become one of
+ * the others), with `deliveryFailed` the processed events that have a dead delivery (not counted as processed).
+ */
+export const ACTIVITY_STATUSES = ['processed', 'deliveryFailed', 'unrouted', 'retrying', 'failed', 'pending'] as const;
 type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 
 /** Events received in one hour, by their status now. */
@@ -18,12 +21,19 @@ export type ActivityHour = { start: string } & Record<ActivityStatus, number>;
 export class Activity {
   private readonly boundary: Statement<[number], { id: number }>;
   private readonly counts: Statement<[number, number, number, string, string], { slot: number; status: string; count: number }>;
+  private readonly deliveryFailed: Statement<[number, number, number, string, string], { slot: number; count: number }>;
 
   constructor(store: Store) {
     this.boundary = store.db.prepare('SELECT id FROM events WHERE received_at < ? ORDER BY id DESC LIMIT 1');
     this.counts = store.db.prepare(
       `SELECT CAST((received_at - ?) / ${HOUR_MS} AS INTEGER) AS slot, status, COUNT(*) AS count FROM events
        WHERE id > ? AND received_at >= ? AND (? = '' OR webhook_id = ?) GROUP BY slot, status`,
+    );
+    // Driven by the dead deliveries (few, and indexed by status), not by the window's events (many).
+    this.deliveryFailed = store.db.prepare(
+      `SELECT CAST((e.received_at - ?) / ${HOUR_MS} AS INTEGER) AS slot, COUNT(DISTINCT e.id) AS count
+       FROM deliveries d JOIN bundles b ON b.id = d.bundle_id JOIN events e ON e.id = b.event_id
+       WHERE d.status = 'dead' AND e.id > ? AND e.received_at >= ? AND e.status = 'processed' AND (? = '' OR e.webhook_id = ?) GROUP BY slot`,
     );
   }
 
@@ -38,6 +48,12 @@ export class Activity {
     for (const { slot, status, count } of this.counts.all(since, floor, since, webhookId, webhookId)) {
       const hour = hours[slot];
       if (hour && status in hour) hour[status as ActivityStatus] += count;
+    }
+    for (const { slot, count } of this.deliveryFailed.all(since, floor, since, webhookId, webhookId)) {
+      const hour = hours[slot];
+      if (!hour) continue;
+      hour.deliveryFailed += count;
+      hour.processed -= count;
     }
     return hours;
   }

@@ -5,9 +5,12 @@ import { storedEventType } from '../mapping/route';
 import type { Clock } from './clock';
 import { registerDriftRoutes } from './drift-routes';
 import type { EventIngester } from './events';
-import { createTrigger, createWebhook, replayDelivery, RequestError } from './resources';
+import { createTrigger, createWebhook, RequestError } from './resources';
+import { deliveryCountsOf } from './delivery-state';
+import { registerDeliveryRoutes } from './delivery-routes';
+import { replayEvent } from './replay';
 import { pageOf, readCursor, readLimit, wholeList } from './paging';
-import { EVENT_STATUSES } from './store/rows';
+import { EVENT_FILTERS, EventRow } from './store/rows';
 import { searchClauses } from './search/search-query';
 import type { Store } from './store/store';
 import { bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
@@ -117,13 +120,15 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     const query = request.query as Record<string, string>;
     const limit = readLimit(query);
     const before = readCursor(query, 'before');
-    if (query.status && !(EVENT_STATUSES as readonly string[]).includes(query.status)) {
-      throw new RequestError(400, `status must be one of ${EVENT_STATUSES.join(', ')}, not ${JSON.stringify(query.status)}`);
+    if (query.status && !(EVENT_FILTERS as readonly string[]).includes(query.status)) {
+      throw new RequestError(400, `status must be one of ${EVENT_FILTERS.join(', ')}, not ${JSON.stringify(query.status)}`);
     }
     const clauses = ['id < ?'];
     const values: unknown[] = [before ?? Number.MAX_SAFE_INTEGER];
+    // `dead` is not an event status but a delivery's: the events with a delivery that gave up.
+    if (query.status === 'dead') clauses.push("id IN (SELECT b.event_id FROM deliveries d JOIN bundles b ON b.id = d.bundle_id WHERE d.status = 'dead')");
     for (const [parameter, column] of [['webhook', 'webhook_id'], ['status', 'status'], ['type', 'type']]) {
-      if (!query[parameter]) continue;
+      if (!query[parameter] || (parameter === 'status' && query.status === 'dead')) continue;
       clauses.push(`${column} = ?`);
       values.push(query[parameter]);
     }
@@ -132,15 +137,16 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
       clauses.push(...search.clauses);
       values.push(...search.values);
     }
-    const rows = eventQuery(clauses).all(...values, limit + 1) as Parameters<typeof eventSummaryView>[0][];
-    return pageOf(rows.map(eventSummaryView), limit, before);
+    const rows = eventQuery(clauses).all(...values, limit + 1) as EventRow[];
+    const counts = deliveryCountsOf(store, rows.map((row) => row.id));
+    return pageOf(rows.map((row) => eventSummaryView(row, counts.get(row.id)!)), limit, before);
   });
 
   server.get<{ Params: { id: string } }>('/api/events/:id', async (request) => {
     const event = store.sql.eventById.get(Number(request.params.id));
     if (!event) throw new RequestError(404, `event ${request.params.id} not found`);
     return {
-      ...eventSummaryView(event),
+      ...eventSummaryView(event, deliveryCountsOf(store, [event.id]).get(event.id)!),
       body: storedBody(event.body),
       routing: event.routing ? JSON.parse(event.routing) : null,
       bundles: store.sql.bundlesOfEvent.all(event.id).map(bundleView),
@@ -157,19 +163,14 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
   });
 
   server.post<{ Params: { id: string } }>('/api/events/:id/replay', async (request, reply) => {
-    const id = Number(request.params.id);
-    if (!store.sql.eventById.get(id)) throw new RequestError(404, `event ${request.params.id} not found`);
-    store.sql.requeueEvent.run(id);
-    deps.onChange();
-    return reply.code(202).send({ replayed: id });
+    const event = store.sql.eventById.get(Number(request.params.id));
+    if (!event) throw new RequestError(404, `event ${request.params.id} not found`);
+    const outcome = replayEvent(store, clock, event);
+    if (outcome.remapped || outcome.deliveriesQueued > 0) deps.onChange();
+    return reply.code(outcome.remapped || outcome.deliveriesQueued > 0 ? 202 : 200).send(outcome);
   });
 
-  server.post<{ Params: { id: string } }>('/api/deliveries/:id/replay', async (request, reply) => {
-    replayDelivery(store, clock, Number(request.params.id));
-    deps.onChange();
-    return reply.code(202).send({ replayed: Number(request.params.id) });
-  });
-
+  registerDeliveryRoutes(server, deps);
   registerDriftRoutes(server, deps);
 }
 

@@ -12,6 +12,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/ui/chart.js': { file: 'chart.js', type: 'text/javascript; charset=utf-8' },
   '/ui/webhooks.js': { file: 'webhooks.js', type: 'text/javascript; charset=utf-8' },
   '/ui/drift.js': { file: 'drift.js', type: 'text/javascript; charset=utf-8' },
+  '/ui/deliveries.js': { file: 'deliveries.js', type: 'text/javascript; charset=utf-8' },
   '/ui/inspector.css': { file: 'inspector.css', type: 'text/css; charset=utf-8' },
 };
 

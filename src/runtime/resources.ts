@@ -101,23 +101,3 @@ export function ensureDefaultWebhook(store: Store, app: AppDefinition, clock: Cl
     return webhook;
   });
 }
-
-/**
- * Puts a delivery back in line now: a finished one (dead, stopped or delivered), resuming a trigger stopped by
- * 410, or a pending one waiting for a later retry (e.g. after a destination's Retry-After). Its attempt history
- * is kept and the replay added to it; the retry schedule starts again.
- */
-export function replayDelivery(store: Store, clock: Clock, id: number): void {
-  const delivery = store.sql.deliveryById.get(id);
-  if (!delivery) throw new RequestError(404, `delivery ${id} not found`);
-  const now = clock.now();
-  if (delivery.status === 'pending' && (delivery.next_attempt_at ?? 0) <= now) {
-    throw new RequestError(409, `delivery ${id} is already due (it goes out after the trigger's earlier deliveries)`);
-  }
-  store.transaction(() => {
-    store.sql.stopTrigger.run(null, delivery.trigger_id);
-    store.sql.resumeStopped.run(now, now, delivery.trigger_id);
-    store.sql.replayDelivery.run(now, now, id);
-    store.sql.insertAttempt.run(id, now, 'replayed', null, null);
-  });
-}

@@ -1,4 +1,5 @@
 import { parseJsonBody } from './body-checks';
+import { DeliveryCounts, eventState } from './delivery-state';
 import type { BundleRow, DeliveryAttemptRow, DeliveryRow, EventRow, TriggerRow, WebhookRow } from './store/store';
 import type { WebhookSecret } from './webhook-secret';
 
@@ -26,12 +27,15 @@ export function triggerView(row: TriggerRow) {
   };
 }
 
-export function eventSummaryView(row: EventRow) {
+/** An event in a list: its status, and `state`, the status with what became of its deliveries. */
+export function eventSummaryView(row: EventRow, deliveries: DeliveryCounts) {
   return {
     id: row.id,
     webhookId: row.webhook_id,
     type: row.type,
     status: row.status,
+    state: eventState(row.status, deliveries),
+    deliveryCounts: deliveries,
     error: row.error,
     receivedAt: new Date(row.received_at).toISOString(),
     processedAt: row.processed_at === null ? null : new Date(row.processed_at).toISOString(),

@@ -44,7 +44,13 @@ describe('plugnpaid-connector runtime commands', () => {
       const shown = JSON.parse((await cli(['events', String(events.items[0].id), '--json', ...client])).stdout);
       expect(shown.deliveries.map((d: { status: string }) => d.status)).to.deep.equal(['delivered', 'delivered']);
       const replayed = await cli(['replay', 'event', String(events.items[0].id), ...client]);
-      expect(JSON.parse(replayed.stdout)).to.deep.equal({ replayed: events.items[0].id });
+      const id = events.items[0].id;
+      expect(JSON.parse(replayed.stdout)).to.deep.equal({
+        event: id,
+        remapped: false,
+        deliveriesQueued: 0,
+        message: `nothing to send for event ${id}: no trigger was attached since it was processed; 2 deliveries already delivered (\`replay delivery <id>\` sends one again).`,
+      });
     } finally {
       await receiver.stop();
     }

@@ -98,7 +98,7 @@ describe('the admin API behind the inspector', () => {
         expect(body.hours).to.have.length(24);
         expect(body.hours[0].start).to.equal('2026-11-22T11:00:00.000Z');
         expect(body.hours[23].start).to.equal('2026-11-23T10:00:00.000Z');
-        expect(body.hours[1]).to.deep.equal({ start: '2026-11-22T12:00:00.000Z', processed: 2, unrouted: 1, retrying: 0, failed: 0, pending: 0 });
+        expect(body.hours[1]).to.deep.equal({ start: '2026-11-22T12:00:00.000Z', processed: 2, deliveryFailed: 0, unrouted: 1, retrying: 0, failed: 0, pending: 0 });
         expect(body.hours[23]).to.include({ processed: 1, unrouted: 0 });
         const total = body.hours.reduce((sum: number, hour: Record<string, number>) => sum + hour.processed + hour.unrouted + hour.failed + hour.retrying + hour.pending, 0);
         expect(total).to.equal(4);

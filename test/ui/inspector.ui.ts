@@ -307,6 +307,47 @@ describe('the event inspector, in Chromium', function () {
     await runtime.api('DELETE', `/api/triggers/${refunds.body.id}`);
   });
 
+  it('shows a refusing destination first in Deliveries, marks its events "1 delivery dead", and replays all its dead at once', async () => {
+    const refusing = await new Receiver().start();
+    try {
+      receiver.answer = () => ({ status: 200 });
+      refusing.answer = () => ({ status: 400, body: 'missing field' });
+      const add = async (url: string) => (await runtime.api('POST', `/api/webhooks/${hook.id}/triggers`, { module: 'watch-order-refunded', destination: { url } })).body;
+      const healthy = await add(receiver.url);
+      const failing = await add(refusing.url);
+      const before = receiver.received.length;
+      const ids = [await post({ ...examplePayload('refund'), note: 'refused 1' }), await post({ ...examplePayload('refund'), note: 'refused 2' })];
+      expect(receiver.received.length - before).to.equal(2);
+
+      const page = await context.newPage();
+      await signIn(page, undefined, '/#/deliveries');
+      const sections = page.locator('#deliveries section[data-trigger]');
+      await sections.first().waitFor();
+      expect(await sections.first().getAttribute('data-trigger')).to.equal(failing.id);
+      expect(await sections.first().textContent()).to.contain('HTTP 400: missing field');
+      expect(await sections.first().locator('.dead-deliveries li').count()).to.equal(2);
+      expect(await page.locator(`#deliveries section[data-trigger="${healthy.id}"] button`).count()).to.equal(0);
+      await shot(page, 'deliveries');
+
+      await page.goto(`${runtime.url}/#/events`);
+      await page.locator('#filter-status').selectOption('dead');
+      await rows(page, '#events tr', (count) => count === 2);
+      expect(await page.locator('#events tr .status-dead').allTextContents()).to.deep.equal(['1 delivery dead', '1 delivery dead']);
+      expect(await page.locator('#events tr').first().getAttribute('data-event')).to.equal(String(ids[1]));
+
+      refusing.answer = () => ({ status: 200 });
+      await page.goto(`${runtime.url}/#/deliveries`);
+      await page.getByRole('button', { name: 'Replay all dead deliveries of Watch Order Refunded' }).click();
+      await runtime.runtime.engine.drain();
+      expect(refusing.received.map((request) => JSON.parse(request.body).order.id)).to.have.length(2);
+      await page.goto(`${runtime.url}/#/deliveries`);
+      await rows(page, '#deliveries .dead-deliveries li', (count) => count === 0);
+      for (const trigger of [healthy, failing]) await runtime.api('DELETE', `/api/triggers/${trigger.id}`);
+    } finally {
+      await refusing.stop();
+    }
+  });
+
   it('shows the drift report, replays all of one type, and marks payload fields no mapping reads', async () => {
     const sale = examplePayload('new_simple_sale');
     sale.data.order.coupon_code = 'WINTER26';

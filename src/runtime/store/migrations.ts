@@ -126,4 +126,10 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE deliveries ADD COLUMN round_start INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX deliveries_failed ON deliveries(trigger_id, id) WHERE status IN ('dead', 'stopped');
   `,
+  // Deliveries are listed and replayed by status, over all triggers or one (the API, the CLI, the inspector).
+  `
+  DROP INDEX deliveries_failed;
+  CREATE INDEX deliveries_by_status ON deliveries(status, id);
+  CREATE INDEX deliveries_by_trigger_status ON deliveries(trigger_id, status, id);
+  `,
 ];

@@ -21,6 +21,8 @@ export interface TriggerRow {
 /** Every event status; `retrying`: a module could not fetch its object from the API yet; the event waits for `retry_at`. */
 export const EVENT_STATUSES = ['pending', 'retrying', 'processed', 'unrouted', 'failed'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
+/** What events can be listed by: a status, or `dead` for the events with a delivery that gave up. */
+export const EVENT_FILTERS = [...EVENT_STATUSES, 'dead'] as const;
 
 export interface EventRow {
   id: number;

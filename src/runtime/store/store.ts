@@ -83,6 +83,17 @@ export class Store {
         'SELECT a.* FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN bundles b ON b.id = d.bundle_id WHERE b.event_id = ? ORDER BY a.id',
       ),
       stopPending: db.prepare("UPDATE deliveries SET status = 'stopped', updated_at = ? WHERE trigger_id = ? AND status = 'pending'"),
+      deliveryCountsOfEvents: db.prepare<[string], { event_id: number; status: DeliveryRow['status']; count: number }>(
+        'SELECT b.event_id, d.status, COUNT(*) AS count FROM bundles b JOIN deliveries d ON d.bundle_id = b.id WHERE b.event_id IN (SELECT value FROM json_each(?)) GROUP BY b.event_id, d.status',
+      ),
+      openDeliveryCounts: db.prepare<[], { trigger_id: string; status: DeliveryRow['status']; count: number }>(
+        "SELECT trigger_id, status, COUNT(*) AS count FROM deliveries WHERE status IN ('pending', 'dead', 'stopped') GROUP BY trigger_id, status",
+      ),
+      forwardingTriggers: db.prepare<[], TriggerRow>('SELECT * FROM triggers WHERE destination_url IS NOT NULL ORDER BY created_at, id'),
+      headDeliveryOf: db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE trigger_id = ? AND status = 'pending' ORDER BY id LIMIT 1"),
+      deadDeliveries: db.prepare<[], DeliveryRow>("SELECT * FROM deliveries WHERE status = 'dead' ORDER BY id"),
+      deadDeliveriesOf: db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE trigger_id = ? AND status = 'dead' ORDER BY id"),
+      lastDeliveryOf: db.prepare<[string, string], DeliveryRow>('SELECT * FROM deliveries WHERE trigger_id = ? AND status = ? ORDER BY id DESC LIMIT 1'),
       setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
       countEvents: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM events'),
