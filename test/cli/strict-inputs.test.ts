@@ -66,13 +66,13 @@ describe('Inputs that used to be accepted silently are refused with what to writ
       const run = await cli(['events', '--status', 'bogus', ...client]);
       expect(run.code).to.equal(2);
       expect(run.stdout).to.equal('');
-      expect(run.stderr).to.contain("argument 'bogus' is invalid. Allowed choices are pending, retrying, processed, unrouted, failed.");
+      expect(run.stderr).to.contain("argument 'bogus' is invalid. Allowed choices are pending, retrying, processed, unrouted, failed, dead.");
     });
 
-    it('events --help lists every status, retrying included', async () => {
+    it('events --help lists every status, retrying and dead included', async () => {
       const run = await cli(['events', '--help']);
       expect(run.code).to.equal(0);
-      expect(run.stdout.replace(/\s+/g, ' ')).to.contain('(choices: "pending", "retrying", "processed", "unrouted", "failed")');
+      expect(run.stdout.replace(/\s+/g, ' ')).to.contain('(choices: "pending", "retrying", "processed", "unrouted", "failed", "dead")');
     });
 
     it('replay refuses an unknown kind with the allowed ones', async () => {

@@ -89,7 +89,7 @@ describe('The pull cursor always continues', () => {
       expect((await runtime.api('GET', '/api/events?before=soon')).status).to.equal(400);
       const status = await runtime.api('GET', '/api/events?status=bogus');
       expect(status.status).to.equal(400);
-      expect(status.body.error).to.equal('status must be one of pending, retrying, processed, unrouted, failed, not "bogus"');
+      expect(status.body.error).to.equal('status must be one of pending, retrying, processed, unrouted, failed, dead, not "bogus"');
     });
   });
 
