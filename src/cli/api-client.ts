@@ -28,10 +28,29 @@ function adminTokenFor(io: CliIo, options: ClientOptions): { token: string; from
   return { token: readFileSync(file, 'utf8').trim(), from: file };
 }
 
+/** Where the client commands look for the runtime when neither --url nor PLUGNPAID_URL says. */
+export const DEFAULT_RUNTIME_URL = `http://${DEFAULT_CONFIG.host}:${DEFAULT_CONFIG.port}`;
+
+/** The runtime's base URL, refused (exit 2) with the fix when it lacks its http:// or https:// scheme or is no URL. */
+function runtimeBase(io: CliIo, options: ClientOptions): string {
+  const [text, from] = options.url !== undefined ? [options.url, '--url'] : io.env.PLUGNPAID_URL ? [io.env.PLUGNPAID_URL, 'PLUGNPAID_URL'] : [DEFAULT_RUNTIME_URL, 'the default'];
+  if (!/^https?:\/\//i.test(text)) {
+    const fix = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? 'the runtime speaks http:// (or https:// behind a proxy)' : `add the scheme: ${from === '--url' ? '--url ' : `${from}=`}http://${text}`;
+    io.stderr(`${from} ${JSON.stringify(text)} is not an http(s) URL: ${fix}\n`);
+    throw new ExitCode(2);
+  }
+  try {
+    return new URL(text).href.replace(/\/$/, '');
+  } catch {
+    io.stderr(`${from} ${JSON.stringify(text)} is not a URL: write it as ${DEFAULT_RUNTIME_URL}\n`);
+    throw new ExitCode(2);
+  }
+}
+
 /** Calls the runtime's admin API; prints the error and exits 1 on a non-2xx answer. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers are printed or read loosely
 export async function callRuntime(io: CliIo, options: ClientOptions, method: string, path: string, body?: unknown): Promise<Record<string, any>> {
-  const base = (options.url ?? io.env.PLUGNPAID_URL ?? `http://${DEFAULT_CONFIG.host}:${DEFAULT_CONFIG.port}`).replace(/\/$/, '');
+  const base = runtimeBase(io, options);
   const { token, from } = adminTokenFor(io, options);
   let response: Response;
   try {

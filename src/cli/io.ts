@@ -6,6 +6,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** True when stdout is a terminal a person reads (colours are then allowed); tests leave it out. */
   stdoutIsTerminal?: boolean;
+  /** True when stdin is a terminal (nothing piped in): a command reading it says so instead of waiting silently. */
+  stdinIsTerminal?: boolean;
 }
 
 /** The process's own streams. */
@@ -19,6 +21,7 @@ export const processIo: CliIo = {
   },
   env: process.env,
   stdoutIsTerminal: process.stdout.isTTY === true,
+  stdinIsTerminal: process.stdin.isTTY === true,
 };
 
 /** Thrown by a command to end with a given exit code after it has written its message. */

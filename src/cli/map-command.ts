@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { parseJsonText } from '../definition/json-file';
-import { didYouMean, parameterProblems } from '../definition/parameter-check';
+import { parameterProblems } from '../definition/parameter-check';
+import { readNamedFile, unknownModuleMessage } from './cli-inputs';
 import { mapEventWithApi } from '../mapping/enrich';
 import { payloadViolations, unroutableReason, watchingModules } from '../mapping/map-event';
 import { eventTypeOf } from '../mapping/route';
@@ -31,12 +31,11 @@ export function mapCommand(io: CliIo): Command {
     .action(async (file: string | undefined, options: MapOptions) => {
       const app = loadAppFor(io, options.app);
       const parameters = options.parameters === undefined ? undefined : parseOrExit(io, options.parameters, '--parameters');
-      if (options.module && !app.modules.some((module) => module.name === options.module)) {
-        const guess = didYouMean(options.module, app.modules.map((module) => module.name));
-        fail(io, `unknown module '${options.module}'${guess ? `; did you mean '${guess}'?` : ''}. Modules: ${app.modules.map((module) => module.name).join(', ')}`);
-      }
+      if (options.module && !app.modules.some((module) => module.name === options.module)) fail(io, unknownModuleMessage(app, options.module));
       const source = file === undefined || file === '-' ? 'standard input' : file;
-      const payload = parseOrExit(io, await readPayload(io, file), source);
+      const text = await readPayload(io, file);
+      if (text.trim() === '') fail(io, `${source} is empty: ${source === 'standard input' ? 'pipe a payload in (cat payload.json | plugnpaid-connector map -)' : 'it should hold one webhook payload'}, or give a payload file: plugnpaid-connector map <file>`);
+      const payload = parseOrExit(io, text, source);
       const reason = unroutableReason(app, payload);
       if (reason) fail(io, `No trigger reacts to this payload: ${reason}`);
 
@@ -75,12 +74,10 @@ export function mapCommand(io: CliIo): Command {
 }
 
 async function readPayload(io: CliIo, file: string | undefined): Promise<string> {
-  if (file === undefined || file === '-') return io.readStdin();
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    return fail(io, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+  if (file !== undefined && file !== '-') return readNamedFile(io, file);
+  // On a terminal nothing is piped in: say what is awaited rather than wait silently.
+  if (io.stdinIsTerminal) io.stderr('reading the payload from standard input: paste it, then press Ctrl-D (or give a file: plugnpaid-connector map <file>)\n');
+  return io.readStdin();
 }
 
 function parseOrExit(io: CliIo, text: string, source: string): unknown {

@@ -1,14 +1,22 @@
 import { InvalidArgumentError } from 'commander';
-import { ConfigError, wholeNumber } from '../runtime/config';
+import { ConfigError, publicUrl, wholeNumber } from '../runtime/config';
 
-/** An option parser for a whole number from `min` to `max`: Commander refuses anything else before the command runs. */
-export function wholeNumberArgument(what: string, min: number, max?: number): (text: string) => number {
+/** A Commander option parser from a config check: its ConfigError is refused before the command runs. */
+function optionParser<T>(check: (text: string) => T): (text: string) => T {
   return (text) => {
     try {
-      return wholeNumber(text, what, min, max);
+      return check(text);
     } catch (error) {
       if (error instanceof ConfigError) throw new InvalidArgumentError(error.message);
       throw error;
     }
   };
 }
+
+/** An option parser for a whole number from `min` to `max`: Commander refuses anything else before the command runs. */
+export function wholeNumberArgument(what: string, min: number, max?: number): (text: string) => number {
+  return optionParser((text) => wholeNumber(text, what, min, max));
+}
+
+/** `--public-url`: refused before the command runs unless it is an absolute http(s) URL. */
+export const publicUrlArgument = optionParser((text) => publicUrl(text, '--public-url'));

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { NetworkError } from '../http/network';
+import { PACKAGE_VERSION } from '../runtime/user-agent';
 import { catalogueCommand } from './catalogue-command';
 import { connectionCommand, rpcCommand } from './connection-command';
 import { deployCommand } from './deploy-command';
@@ -17,14 +18,22 @@ import { validateCommand } from './validate-command';
 export function buildProgram(io: CliIo): Command {
   const program = new Command('plugnpaid-connector')
     .description('Plug&Paid connector for Make and Ibexa Connect: validate, map, document, run and export the app')
-    .showHelpAfterError();
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version');
   for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), exportCommand(io), deployCommand(io), connectionCommand(io), rpcCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), deliveriesCommand(io), replayCommand(io), driftCommand(io), catalogueCommand(io), samplesCommand(io)]) program.addCommand(command);
   const configure = (command: Command): void => {
-    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    // Descriptions wrap even beside a long term (Commander stops wrapping below 40 free columns by default).
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).configureHelp({ minWidthToWrap: 20 });
+    // After a usage error, one line on where the usage is, not the whole help under the message.
+    command.showHelpAfterError(`(${['plugnpaid-connector', ...commandPath(command)].join(' ')} --help ${command.commands.length > 0 ? 'lists the commands' : 'shows the usage'})`);
     command.commands.forEach(configure);
   };
   configure(program);
   return program;
+}
+
+/** The words of a command below the program (`['triggers', 'add']`). */
+function commandPath(command: Command): string[] {
+  return command.parent ? [...commandPath(command.parent), command.name()] : [];
 }
 
 /** Runs the CLI with argv (as process.argv) and returns the exit code. */

@@ -3,14 +3,15 @@ import { Argument, Command, Option } from 'commander';
 import { parseJsonText } from '../definition/json-file';
 import { DELIVERY_STATUSES } from '../runtime/delivery-state';
 import { EVENT_FILTERS } from '../runtime/store/rows';
-import { webhookParametersFrom } from '../runtime/config';
+import { DEFAULT_CONFIG, webhookParametersFrom } from '../runtime/config';
 import { proofHeaders } from '../runtime/webhook-secret';
 import { secretFromDefinition } from '../runtime/webhook-verification';
 import { reach } from '../http/network';
-import { callRuntime, ClientOptions } from './api-client';
+import { callRuntime, ClientOptions, DEFAULT_RUNTIME_URL } from './api-client';
 import { CliIo, ExitCode } from './io';
 import { SecretOptions, secretFromOptions, withSecretOptions } from './webhook-secret-options';
 import { loadAppFor } from './load';
+import { unknownModuleMessage, unreadableFileMessage } from './cli-inputs';
 import { usesColour } from './human-output';
 import { wholeNumberArgument } from './options';
 import { formatBulkReplay, formatDeliveries, formatEvent, formatEvents, formatTriggers, formatWebhooks } from './runtime-views';
@@ -19,9 +20,9 @@ import { MAX_PAGE, PAGE } from '../runtime/paging';
 /** The options every command that talks to a running runtime takes. */
 export function withClientOptions(command: Command): Command {
   return command
-    .option('--url <url>', 'runtime base URL (env PLUGNPAID_URL, default http://127.0.0.1:8787)')
+    .option('--url <url>', `runtime base URL (env PLUGNPAID_URL, default ${DEFAULT_RUNTIME_URL})`)
     .option('--admin-token <token>', 'admin token (env PLUGNPAID_ADMIN_TOKEN, default: read from the data directory)')
-    .option('--data <dir>', 'data directory holding the admin token (default ./data)');
+    .option('--data <dir>', `data directory holding the admin token (env PLUGNPAID_DATA, default ${DEFAULT_CONFIG.dataDir})`);
 }
 
 const print = (io: CliIo, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
@@ -77,11 +78,11 @@ export function triggersCommand(io: CliIo): Command {
       .argument('<webhook>', 'webhook id')
       .argument('<module>', 'module folder name, e.g. watch-one-time-sale')
       .option('--parameters <json>', 'parameter values as JSON')
-      .option('--to <url>', 'forward bundles to this URL'),
-  ).action(async (webhook: string, module: string, o: ClientOptions & { parameters?: string; to?: string }) => {
+      .option('--forward-to <url>', 'forward bundles to this URL (default: keep them for pulling)'),
+  ).action(async (webhook: string, module: string, o: ClientOptions & { parameters?: string; forwardTo?: string }) => {
     const parameters = o.parameters === undefined ? {} : parameterJson(io, o.parameters);
     const path = `/api/webhooks/${encodeURIComponent(webhook)}/triggers`;
-    const created = await callRuntime(io, o, 'POST', path, { module, parameters, destination: o.to ? { url: o.to } : undefined });
+    const created = await callRuntime(io, o, 'POST', path, { module, parameters, destination: o.forwardTo ? { url: o.forwardTo } : undefined });
     print(io, created);
     const others = (await callRuntime(io, o, 'GET', path)).items.filter((trigger: { id: string; module: string }) => trigger.module === created.module && trigger.id !== created.id);
     if (others.length > 0) {
@@ -134,8 +135,10 @@ export function sendCommand(io: CliIo): Command {
     let body: string;
     try {
       body = module ? JSON.stringify(module.samples[0].payload) : readFileSync(source, 'utf8');
-    } catch {
-      io.stderr(`'${source}' is neither a module name nor a readable payload file\n`);
+    } catch (error) {
+      // A bare name was meant as a module; anything with a folder or an extension as a file.
+      const problem = /[/\\.]/.test(source) ? unreadableFileMessage(source, error) : unknownModuleMessage(app, source);
+      io.stderr(`'${source}' is neither a module name nor a readable payload file: ${problem}\n`);
       throw new ExitCode(2);
     }
     const to = o.to ?? (await callRuntime(io, o, 'GET', '/api/webhooks')).items[0]?.url;

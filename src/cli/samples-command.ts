@@ -5,6 +5,7 @@ import { editJsonText } from '../definition/json-edit';
 import { captureSample } from '../samples/capture';
 import { callRuntime, ClientOptions } from './api-client';
 import { writeValidated } from './app-edit';
+import { unknownModuleMessage } from './cli-inputs';
 import { CliIo, ExitCode } from './io';
 import { loadAppFor } from './load';
 import { withClientOptions } from './runtime-commands';
@@ -23,7 +24,7 @@ export function samplesCommand(io: CliIo): Command {
     const app = loadAppFor(io, o.app);
     const module = app.modules.find((candidate) => candidate.name === o.module);
     if (!module) {
-      io.stderr(`no module '${o.module}' in ${app.dir}; modules: ${app.modules.map((m) => m.name).join(', ')}\n`);
+      io.stderr(`${unknownModuleMessage(app, o.module)}\n`);
       throw new ExitCode(2);
     }
     if (!/^\d+$/.test(eventId)) {

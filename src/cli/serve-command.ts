@@ -7,7 +7,7 @@ import { ensurePortFree, StartError } from '../runtime/start-error';
 import { requiredWebhookParameters } from '../runtime/webhook-verification';
 import { validAppFor } from './app-report';
 import { CliIo, ExitCode } from './io';
-import { wholeNumberArgument } from './options';
+import { publicUrlArgument, wholeNumberArgument } from './options';
 
 interface ServeOptions {
   host?: string;
@@ -63,7 +63,7 @@ export function serveCommand(io: CliIo): Command {
     .option('--data <dir>', `data directory (env PLUGNPAID_DATA, default ${DEFAULT_CONFIG.dataDir})`)
     .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
     .option('--admin-token <token>', 'use this admin token instead of the generated one; prefer env PLUGNPAID_ADMIN_TOKEN, as a flag it shows in ps and shell history')
-    .option('--public-url <url>', 'the URL Plug&Paid reaches this server at, for printed webhook URLs (env PLUGNPAID_PUBLIC_URL)')
+    .option('--public-url <url>', 'the https:// URL Plug&Paid reaches this server at (a tunnel or a public host), for printed webhook URLs (env PLUGNPAID_PUBLIC_URL)', publicUrlArgument)
     .option('--allow-private-destinations', 'let triggers forward to loopback, private and link-local addresses, e.g. a service on this host (env PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS=1)')
     .action(async (options: ServeOptions) => {
       const config: Partial<RuntimeConfig> = { ...settingsFromEnv(io) };

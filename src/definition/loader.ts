@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { compileDirective } from '../iml';
 import { AppFiles, Reference } from './app-files';
 import { orderLineMapping, orderLinesOf } from './order-lines';
@@ -7,7 +7,7 @@ import { outputFromSchema } from './output-mapping';
 import { DefinitionError, Problem } from './problems';
 import { reportProblems } from './report';
 import { JsonSchema, originOf, resolveSchemaFile } from './schema-resolver';
-import { didYouMean } from './suggest';
+import { didYouMean, nearestNames } from './suggest';
 import type {
   AppDefinition,
   BundleMapping,
@@ -46,13 +46,25 @@ export interface LoadResult {
 
 const MANIFEST = 'manifest.json';
 
+/** "there is no folder …", with the nearest folder beside it when the name looks mistyped. */
+function missingFolderMessage(dir: string): string {
+  const parent = dirname(dir);
+  const siblings = existsSync(parent) ? readdirSync(parent, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : [];
+  const [guess] = nearestNames(basename(dir), siblings, 1);
+  return `there is no folder ${dir}${guess ? `; did you mean ${join(parent, guess)}?` : ''} (--app names an app's folder, the one holding manifest.json)`;
+}
+
 /** Loads an app directory, collecting problems instead of stopping at the first one. */
 export function inspectApp(dir: string = DEFAULT_APP_DIR): LoadResult {
   const problems: Problem[] = [];
   const files = new AppFiles(resolve(dir), problems);
   const gaps: LoadGaps = { catalogue: false };
+  if (!existsSync(files.dir)) {
+    problems.push({ file: MANIFEST, pointer: '', message: missingFolderMessage(files.dir) });
+    return { problems, files, gaps, usable: false };
+  }
   const manifestRead = files.tryRead(MANIFEST);
-  if ('missing' in manifestRead || !existsSync(files.dir)) {
+  if ('missing' in manifestRead) {
     problems.push({ file: MANIFEST, pointer: '', message: `no manifest.json in ${files.dir}: is --app pointing at an app directory?` });
     return { problems, files, gaps, usable: false };
   }

@@ -1,6 +1,7 @@
 import { builtinFunctions, evaluateDirective, ImlContext } from '../iml';
 import { isRecord, isTruthy } from '../iml/values';
 import type { AppDefinition, ModuleDefinition } from '../definition/types';
+import { didYouMean } from '../definition/parameter-check';
 import { eventOfBody, eventTypeOf, mappingInput } from './route';
 import { SchemaViolation, violations } from './bundle-validator';
 
@@ -107,8 +108,9 @@ export function unroutableReason(app: AppDefinition, payload: unknown): string |
   if (typeof type !== 'string' || type === '') return `the payload has no event type (the ${platform} event type, read as ${app.eventType})`;
   const event = eventOfBody(app, payload);
   if (!event) {
-    const known = Object.keys(app.eventAliases).sort().join(', ');
-    return `unknown event type '${type}'. Known types: ${known}. If ${platform} really sends this name, add it to the aliases of the matching event in schemas/events.json.`;
+    const names = Object.keys(app.eventAliases).sort();
+    const guess = didYouMean(type, names);
+    return `unknown event type '${type}'.${guess ? ` Did you mean '${guess}'?` : ''} Known types: ${names.join(', ')}. If ${platform} really sends this name, add it to the aliases of the matching event in schemas/events.json.`;
   }
   if (event.modules.length === 0) return `event type '${type}' is in the catalogue but no module watches it`;
   return undefined;

@@ -91,6 +91,24 @@ export function wholeNumber(text: string, what: string, min: number, max = Numbe
   return value;
 }
 
+/**
+ * The public address of the runtime (`--public-url`, PLUGNPAID_PUBLIC_URL): an absolute http(s) URL without query
+ * or fragment, since webhook URLs are made by appending /hooks/<token> to it; or a ConfigError naming `what`.
+ */
+export function publicUrl(text: string, what: string): string {
+  let url: URL | undefined;
+  try {
+    url = /^https?:\/\//i.test(text) ? new URL(text) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.search || url.hash) {
+    const host = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[?#].*$/, '');
+    throw new ConfigError(`${what} must be the https:// (or http://) address Plug&Paid reaches this server at, such as a tunnel's, e.g. https://${host || 'example.com'}; not ${JSON.stringify(text)}`);
+  }
+  return text.replace(/\/$/, '');
+}
+
 /** Config from environment variables (PLUGNPAID_*), over the defaults; flags are applied over this. */
 export function configFromEnv(env: Record<string, string | undefined>): Partial<RuntimeConfig> {
   const config: Partial<RuntimeConfig> = {};
@@ -98,7 +116,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_PORT) config.port = wholeNumber(env.PLUGNPAID_PORT, 'PLUGNPAID_PORT', 0, 65535);
   if (env.PLUGNPAID_DATA) config.dataDir = env.PLUGNPAID_DATA;
   if (env.PLUGNPAID_ADMIN_TOKEN) config.adminToken = env.PLUGNPAID_ADMIN_TOKEN;
-  if (env.PLUGNPAID_PUBLIC_URL) config.publicUrl = env.PLUGNPAID_PUBLIC_URL;
+  if (env.PLUGNPAID_PUBLIC_URL) config.publicUrl = publicUrl(env.PLUGNPAID_PUBLIC_URL, 'PLUGNPAID_PUBLIC_URL');
   if (env.PLUGNPAID_BODY_LIMIT) config.bodyLimitBytes = wholeNumber(env.PLUGNPAID_BODY_LIMIT, 'PLUGNPAID_BODY_LIMIT', 1);
   if (env.PLUGNPAID_DEDUPE_WINDOW_HOURS) config.dedupeWindowMs = wholeNumber(env.PLUGNPAID_DEDUPE_WINDOW_HOURS, 'PLUGNPAID_DEDUPE_WINDOW_HOURS', 0) * 3600 * 1000;
   if (env.PLUGNPAID_RETRY_SCHEDULE_MS) config.retryScheduleMs = env.PLUGNPAID_RETRY_SCHEDULE_MS.split(',').map((part) => wholeNumber(part.trim(), 'each PLUGNPAID_RETRY_SCHEDULE_MS entry', 0));

@@ -152,7 +152,7 @@ export function createRuntime(
       try {
         address = await server.listen({ host: config.host, port: config.port });
       } catch (error) {
-        throw listenProblem(error, config.host, config.port) ?? error;
+        throw (await listenProblem(error, config.host, config.port)) ?? error;
       }
       if (created) runtime.defaultWebhook = webhookView(created, baseUrl());
       engine.kick();

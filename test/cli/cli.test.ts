@@ -109,10 +109,12 @@ describe('plugnpaid-connector map', () => {
     expect(run.stderr).to.contain("unknown module 'watch-everything'");
   });
 
-  it('reports a missing file', async () => {
+  it('reports a missing file, naming the folder that was searched', async () => {
     const run = await cli(['map', '/nonexistent/payload.json']);
     expect(run.code).to.equal(2);
-    expect(run.stderr).to.contain('cannot read /nonexistent/payload.json: ENOENT');
+    expect(run.stderr).to.equal('cannot read /nonexistent/payload.json: there is no folder /nonexistent\n');
+    const here = await cli(['map', 'payload.json']);
+    expect(here.stderr).to.equal(`cannot read payload.json: there is no such file in ${process.cwd()}\n`);
   });
 
   it('prints the bundles but exits 1 when one breaks its output schema', async () => {

@@ -188,7 +188,7 @@ describe('Confirming the assumptions from real traffic', () => {
     expect(readFileSync(file, 'utf8')).to.equal(before);
     const none = await cli(['samples', 'capture', String(id), '--module', 'watch-nothing', '--app', app.dir, ...client]);
     expect(none.code).to.equal(2);
-    expect(none.stderr).to.match(/^no module 'watch-nothing'/);
+    expect(none.stderr).to.match(/^unknown module 'watch-nothing'\. Modules: watch-one-time-sale, /);
     const missing = await cli(['samples', 'capture', '999999', '--module', 'watch-one-time-sale', '--app', app.dir, ...client]);
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.contain('event 999999 not found');

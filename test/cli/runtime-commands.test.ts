@@ -31,7 +31,7 @@ describe('plugnpaid-connector runtime commands', () => {
     const receiver = await new Receiver().start();
     try {
       const hook = await runtime.defaultWebhook();
-      const added = await cli(['triggers', 'add', hook.id, 'watch-invoice-paid', '--to', receiver.url, '--parameters', '{"bundlePerOrderLine":true}', ...client]);
+      const added = await cli(['triggers', 'add', hook.id, 'watch-invoice-paid', '--forward-to', receiver.url, '--parameters', '{"bundlePerOrderLine":true}', ...client]);
       expect(added.code, added.stderr).to.equal(0);
       expect(JSON.parse(added.stdout).secret).to.match(/^whsec_/);
       const sent = await cli(['send', 'watch-invoice-paid', ...client]);

@@ -38,7 +38,7 @@ describe('Inputs that used to be accepted silently are refused with what to writ
     it('suggests the module meant by a misspelt --module', async () => {
       const run = await cli(['map', '--module', 'watch-one-time-sales', sale]);
       expect(run.code).to.equal(2);
-      expect(run.stderr).to.contain("unknown module 'watch-one-time-sales'; did you mean 'watch-one-time-sale'?");
+      expect(run.stderr).to.contain("unknown module 'watch-one-time-sales'. Did you mean 'watch-one-time-sale'? Modules: ");
     });
   });
 

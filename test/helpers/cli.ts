@@ -8,7 +8,7 @@ export interface CliRun {
 }
 
 /** Runs `plugnpaid-connector <args>` in-process with captured output. */
-/** `terminal`: run as if stdout were a terminal (where colours are allowed). */
+/** `terminal`: run as if stdout and stdin were a terminal (colours allowed, nothing piped in). */
 export async function cli(args: string[], options: { stdin?: string; env?: Record<string, string>; terminal?: boolean } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -18,6 +18,7 @@ export async function cli(args: string[], options: { stdin?: string; env?: Recor
     readStdin: async () => options.stdin ?? '',
     env: options.env ?? {},
     stdoutIsTerminal: options.terminal,
+    stdinIsTerminal: options.terminal,
   });
   return { code, stdout, stderr };
 }

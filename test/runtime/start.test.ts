@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
@@ -87,20 +88,27 @@ describe('Starting the runtime: one app per store, a free port, clear refusals',
   });
 
   describe('a busy port', () => {
-    it('is refused with the address and a --port to use instead, before any data folder is created', async () => {
+    it('is refused with the address and a free --port to use instead, before any data folder is created', async () => {
       const first = await new TestRuntime(join(parent, 'data')).start();
+      // The port after it is taken too: the hint must skip it.
+      const next = createServer();
       try {
         const port = Number(new URL(first.url).port);
+        // (Already taken by something else on this machine is as good.)
+        await new Promise<void>((resolve) => next.once('error', () => resolve()).listen({ host: '127.0.0.1', port: port + 1 }, resolve));
         const dataDir = join(parent, 'second');
         const run = await cli(['serve', '--port', String(port), '--data', dataDir]);
         expect(run.code).to.equal(1);
+        const suggested = Number(/--port (\d+) /.exec(run.stderr)?.[1]);
         expect(run.stderr).to.equal(
           `cannot listen on http://127.0.0.1:${port}: the port is already in use (EADDRINUSE), perhaps by another runtime. ` +
-            `Stop that one, or start this one on another port: --port ${port + 1} (or PLUGNPAID_PORT), with its own --data folder if it is another app.\n`,
+            `Stop that one, or start this one on another port: --port ${suggested} (or PLUGNPAID_PORT), with its own --data folder if it is another app.\n`,
         );
+        expect(suggested).to.be.greaterThan(port + 1);
         expect(run.stderr).not.to.contain('unexpected error');
         expect(existsSync(dataDir)).to.equal(false);
       } finally {
+        next.close(() => undefined);
         await first.destroy();
       }
     });
