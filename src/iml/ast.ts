@@ -2,8 +2,8 @@
 export type ImlNode =
   | { kind: 'literal'; value: unknown; /** Set when the literal was written as a keyword (true, false, …). */ keyword?: string }
   | { kind: 'variable'; name: string }
-  | { kind: 'member'; object: ImlNode; property: string }
-  | { kind: 'index'; object: ImlNode; index: ImlNode }
+  | { kind: 'member'; object: ImlNode; property: string; /** Set when it reads the result of a call or a parenthesised expression. */ onResult?: true }
+  | { kind: 'index'; object: ImlNode; index: ImlNode; /** As for member. */ onResult?: true }
   | { kind: 'call'; name: string; args: ImlNode[] }
   | { kind: 'unary'; op: '!' | '-'; operand: ImlNode }
   | { kind: 'binary'; op: BinaryOperator; left: ImlNode; right: ImlNode };

@@ -65,11 +65,15 @@ class Parser {
       this.take();
       return { kind: 'unary', op: token.text, operand: this.parseUnary() };
     }
-    return this.parsePostfix(this.parsePrimary());
+    const parenthesised = token.type === 'punctuation' && token.text === '(';
+    const primary = this.parsePrimary();
+    return this.parsePostfix(primary, parenthesised || primary.kind === 'call');
   }
 
-  private parsePostfix(start: ImlNode): ImlNode {
+  /** Member and index access after a primary; `onResult` marks the first one when the primary is a call or in parentheses. */
+  private parsePostfix(start: ImlNode, onResult: boolean): ImlNode {
     let node = start;
+    const mark = (): { onResult?: true } => (node === start && onResult ? { onResult: true } : {});
     for (;;) {
       const token = this.peek();
       if (token.text === '.' && token.type === 'punctuation') {
@@ -78,12 +82,12 @@ class Parser {
         if (name.type !== 'identifier' && name.type !== 'backtick' && name.type !== 'number') {
           throw new ImlSyntaxError('expected a property name after \'.\'', name.offset);
         }
-        node = { kind: 'member', object: node, property: String(name.value) };
+        node = { kind: 'member', object: node, property: String(name.value), ...mark() };
       } else if (token.text === '[' && token.type === 'punctuation') {
         this.take();
         const index = this.parseLevel(0);
         this.expect(']');
-        node = { kind: 'index', object: node, index };
+        node = { kind: 'index', object: node, index, ...mark() };
       } else {
         return node;
       }

@@ -25,7 +25,7 @@ export const DOCUMENTED_VARIABLES: ReadonlySet<string> = new Set([
 /** One thing in an expression that Make's custom-app docs do not support. */
 export interface SignatureProblem {
   /** What the problem is about, so a caller can word or merge it with its own checks. */
-  kind: 'arity' | 'keyword' | 'variable';
+  kind: 'arity' | 'keyword' | 'variable' | 'access';
   /** The function, keyword or variable as written. */
   name: string;
   message: string;
@@ -33,7 +33,10 @@ export interface SignatureProblem {
   documentedSignature?: string;
 }
 
-/** Calls outside the documented argument counts, and keywords or variables the app IML docs do not list. */
+/**
+ * Calls outside the documented argument counts, keywords or variables the app IML docs do not list, and member
+ * access on a call or a parenthesised expression (Make's IML page shows members read from variables only).
+ */
 export function expressionProblems(expression: ImlNode): SignatureProblem[] {
   const problems: SignatureProblem[] = [];
   visitNodes(expression, (node) => {
@@ -51,6 +54,13 @@ export function expressionProblems(expression: ImlNode): SignatureProblem[] {
       });
     } else if (node.kind === 'literal' && node.keyword && !DOCUMENTED_KEYWORDS.has(node.keyword)) {
       problems.push({ kind: 'keyword', name: node.keyword, message: `'${node.keyword}' is a scenario-mapping keyword that Make's custom-app IML does not document (it has true, false, undefined, emptyarray and emptystring): build the value another way` });
+    } else if ((node.kind === 'member' || node.kind === 'index') && node.onResult) {
+      const access = node.kind === 'member' ? `.${node.property}` : '[…]';
+      problems.push({
+        kind: 'access',
+        name: access,
+        message: `'${access}' reads a member of a function's result or of a parenthesised expression, which Make's custom-app IML does not document (it reads members of variables: body.data.id): read the member inside, as in ifempty(a.id, b.id), or use get(value, 'id')`,
+      });
     } else if (node.kind === 'variable' && !DOCUMENTED_VARIABLES.has(node.name)) {
       problems.push({ kind: 'variable', name: node.name, message: `'${node.name}' is not an IML variable Make documents for custom apps (known: ${[...DOCUMENTED_VARIABLES].join(', ')})` });
     }

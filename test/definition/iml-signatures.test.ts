@@ -37,6 +37,25 @@ describe('validate: IML as Make documents it', () => {
     expect(problems.map(formatProblem)).to.deep.equal([]);
   });
 
+  it('refuses member access on a call or on a parenthesised expression, naming the documented form', () => {
+    const problems = problemsAfter((app) =>
+      app.edit(ORDER, (schema) => {
+        schema.$defs.order.properties.id['x-iml'] = '{{ifempty(body.data.order, body.data).id}}';
+        schema.$defs.order.properties.status['x-iml'] = '{{(body.data.order)[1]}}';
+      }),
+    );
+    const found = problems.filter((problem) => problem.file === ORDER && /of a function's result or of a parenthesised expression/.test(problem.message));
+    expect(found.map((problem) => problem.pointer), problems.map(formatProblem).join('\n')).to.have.members(['/$defs/order/properties/id/x-iml', '/$defs/order/properties/status/x-iml']);
+    expect(found[0].message).to.contain('ifempty(a.id, b.id)');
+  });
+
+  it('writes a fragment bound to ifempty(a, b) as a fallback per field, ifempty(a.id, b.id), which validate accepts', () => {
+    const cancelled = validateApp().app!.modules.find((module) => module.name === 'watch-recurring-subscription-canceled')!;
+    const customer = (cancelled.mapping.output as { customer: Record<string, string> }).customer;
+    expect(customer.id).to.equal('{{ifempty(body.data.customer.id, body.data.order.customer.id)}}');
+    expect(JSON.stringify(cancelled.mapping.output)).to.not.match(/\)\.|\)\[/);
+  });
+
   it('fails on too many arguments and on a variable Make does not document', () => {
     const problems = problemsAfter(setCreatedAt("{{lower(query.x, 'y')}}")).map(formatProblem);
     expect(problems.some((text) => /lower\(\) is called with 2 arguments, but Make documents lower\(text\) \(https:\/\/help\.make\.com\/text-and-binary-functions\)/.test(text))).to.equal(true);

@@ -103,6 +103,27 @@ describe('export to Make', () => {
       });
     }
 
+    describe('a cancellation in each observed shape (customer and products under data, or the order under data.order)', () => {
+      const cancelled = app.modules.find((module) => module.name === 'watch-recurring-subscription-canceled')!;
+      const customer = { id: 'cus_1', name: ' Ada Lovelace ', email: 'Ada@Example.com', addresses: { billing: [{ 'custom-billing-fields': [{ label: 'VAT', value: 'NL1' }] }] } };
+      const products = [{ id: 'prod_a', title: 'A', price: 19, quantity: 1 }];
+      const shapes: Array<[string, Record<string, unknown>]> = [
+        ['under data', { products, customer, subscription: { id: 'sub_1' } }],
+        ['under data.order', { order: { id: 'ord_1', products, customer }, subscription: { id: 'sub_1' } }],
+      ];
+      for (const [shape, data] of shapes) {
+        it(`maps the customer and products ${shape} as the runtime does`, () => {
+          const payload = { type: 'recurring_subscription_cancelled', data };
+          const bundles = runAsMake(cancelled, payload) as Array<{ customer: Record<string, unknown>; productIds: unknown }>;
+          expect(bundles).to.have.length(1);
+          expect(bundles[0].customer).to.deep.equal({ id: 'cus_1', name: 'Ada Lovelace', email: 'ada@example.com', customFields: { VAT: 'NL1' } });
+          expect(bundles[0].productIds).to.deep.equal(['prod_a']);
+          const [runtime] = mapEvent(app, payload, { only: cancelled.name });
+          expect(runtime.ok && runtime.bundles.map((bundle) => bundle.data)).to.deep.equal(bundles);
+        });
+      }
+    });
+
     describe('a per-line sale whose payload has no products (left out of "Select data to include")', () => {
       const sale = app.modules.find((module) => module.name === 'watch-one-time-sale')!;
       const sample = sale.samples[0].payload as { data: { order: Record<string, unknown> } };
