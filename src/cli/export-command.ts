@@ -14,6 +14,8 @@ export function exportCommand(io: CliIo): Command {
       const app = validAppFor(io, options.app, 'Not exported');
       const out = resolve(options.out);
       const tree = exportToFolder(app, out);
-      io.stdout(`wrote ${tree.size} files to ${out}: 1 connection, ${app.modules.length} webhooks, ${app.modules.length} instant triggers, ${Object.keys(app.rpcs).length} RPC\n`);
+      const { components } = JSON.parse(tree.get('makecomapp.json') ?? '{}') as { components: Record<string, object> };
+      const count = (type: string, one: string, many: string) => `${Object.keys(components[type]).length} ${Object.keys(components[type]).length === 1 ? one : many}`;
+      io.stdout(`wrote ${tree.size} files to ${out}: ${count('connection', 'connection', 'connections')}, ${count('webhook', 'webhook', 'webhooks')}, ${count('module', 'instant trigger', 'instant triggers')}, ${count('rpc', 'RPC', 'RPCs')}\n`);
     });
 }

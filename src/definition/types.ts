@@ -11,6 +11,8 @@ export interface Parameter {
   default?: unknown;
   multiple?: boolean;
   options?: string | Array<{ label: string; value: unknown }>;
+  /** For a dropdown filled by an RPC: how to offer it as typed-in values where no connection may be asked for. */
+  withoutConnection?: { label: string; itemLabel: string; help: string };
   [key: string]: unknown;
 }
 
@@ -27,6 +29,8 @@ export interface Communication {
     valid?: boolean | string | { condition: boolean | string; message?: string; type?: string };
     error?: { message: string; type?: string; [status: string]: unknown };
     iterate?: string;
+    /** At most this many items (Make's `response.limit`). */
+    limit?: number;
     output?: unknown;
     metadata?: { type: string; value: string };
   };

@@ -4,7 +4,7 @@ import type { AppDefinition } from '../definition/types';
 import { modulesMarkdown, registrationSteps } from '../docs/module-docs';
 import { makeInterface } from './interface';
 import { kebab, makeModuleId, makeWebhookId, sentenceCase } from './make-names';
-import { exportedOutputSchema, moduleCommunication, needsConnection, webhookDirective, webhookParameters } from './webhook-directive';
+import { exportedOutputSchema, moduleCommunication, needsConnection, rpcNames, webhookDirective, webhookParameters } from './webhook-directive';
 
 /** One exported file: its path relative to makecomapp.json, and its exact text. */
 export type MakeTree = Map<string, string>;
@@ -34,17 +34,9 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
   tree.set(connectionFiles.communication, json(connectionCommunication(app)));
   tree.set(connectionFiles.params, json(app.connection.parameters));
 
-  const rpcs: Record<string, unknown> = {};
-  for (const rpc of Object.values(app.rpcs)) {
-    const stem = kebab(rpc.id);
-    const files = { communication: `rpcs/${stem}/${stem}.communication.iml.json`, params: `rpcs/${stem}/${stem}.params.iml.json` };
-    tree.set(files.communication, json(rpc.communication));
-    tree.set(files.params, json([]));
-    rpcs[rpc.id] = { label: rpc.label, connection: CONNECTION_ID, altConnection: null, codeFiles: files };
-  }
-
   const webhooks: Record<string, unknown> = {};
   const modules: Record<string, unknown> = {};
+  const usedRpcs = new Set<string>();
   for (const module of app.modules) {
     const webhookId = makeWebhookId(module.name);
     const moduleId = makeModuleId(module.name);
@@ -58,6 +50,7 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
       requiredScope: `webhooks/${webhookStem}/${webhookStem}.required-scope.iml.json`,
     };
     const parameters = webhookParameters(app, module);
+    rpcNames(parameters).forEach((name) => usedRpcs.add(name));
     tree.set(webhookFiles.communication, json(webhookDirective(app, module)));
     tree.set(webhookFiles.params, json(parameters));
     tree.set(webhookFiles.attach, json({}));
@@ -98,6 +91,16 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
       webhook: webhookId,
       codeFiles: moduleFiles,
     };
+  }
+
+  // Only the RPCs an exported parameter fills: an RPC nothing in Make calls would be dead code there.
+  const rpcs: Record<string, unknown> = {};
+  for (const rpc of Object.values(app.rpcs).filter((candidate) => usedRpcs.has(candidate.id))) {
+    const stem = kebab(rpc.id);
+    const files = { communication: `rpcs/${stem}/${stem}.communication.iml.json`, params: `rpcs/${stem}/${stem}.params.iml.json` };
+    tree.set(files.communication, json(rpc.communication));
+    tree.set(files.params, json([]));
+    rpcs[rpc.id] = { label: rpc.label, connection: CONNECTION_ID, altConnection: null, codeFiles: files };
   }
 
   const groupLabels = [...new Set(app.modules.map((module) => module.group))];

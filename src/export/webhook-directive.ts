@@ -87,11 +87,30 @@ export function webhookParameters(app: AppDefinition, module: ModuleDefinition):
   const own = (webhook?.parameters ?? [])
     .filter((parameter) => parameter.name !== 'name' && read.has(parameter.name))
     .map((parameter) => (parameter.name === key ? { ...parameter, required: false } : parameter));
-  const moduleParameters = module.communication ? [] : module.parameters.map((parameter) => ({ ...parameter, advanced: true }));
+  const moduleParameters = module.communication ? [] : module.parameters.map((parameter) => ({ ...makeParameter(parameter), advanced: true }));
   return [...own, ...moduleParameters];
+}
+
+/**
+ * A parameter as Make's webhook dialog offers it. A dropdown filled by an RPC would need the connection (Make's
+ * docs on webhooks that are not attached), which costs the merchant an API token and the API's quota: where the
+ * definition says how, it becomes a list of typed-in values instead (Make's `array` of `text`).
+ */
+export function makeParameter(parameter: Parameter): Parameter {
+  const { withoutConnection, ...rest } = parameter;
+  if (!withoutConnection || typeof rest.options !== 'string') return rest;
+  const typed: Parameter = { ...rest, type: 'array', label: withoutConnection.label, help: withoutConnection.help, spec: { type: 'text', label: withoutConnection.itemLabel } };
+  delete typed.options;
+  delete typed.multiple;
+  return typed;
+}
+
+/** The RPCs that fill dropdowns among some parameters (`options: "rpc://name"`). */
+export function rpcNames(parameters: Parameter[]): string[] {
+  return parameters.flatMap((parameter) => (typeof parameter.options === 'string' && parameter.options.startsWith('rpc://') ? [parameter.options.slice('rpc://'.length)] : []));
 }
 
 /** True when a webhook's parameters need the connection (a dropdown filled by an RPC). */
 export function needsConnection(parameters: Parameter[]): boolean {
-  return parameters.some((parameter) => typeof parameter.options === 'string' && parameter.options.startsWith('rpc://'));
+  return rpcNames(parameters).length > 0;
 }

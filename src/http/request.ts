@@ -89,12 +89,12 @@ export async function callApi(call: ApiCall): Promise<ApiResponse> {
   return answer;
 }
 
-/** Evaluates `response.iterate` and `response.output` over an answer (RPCs, module calls). */
+/** Evaluates `response.iterate` (at most `response.limit` items) and `response.output` over an answer (RPCs, module calls). */
 export function shapeResponse(communication: Communication, answer: ApiResponse, variables: Record<string, unknown>): unknown[] {
   const context: ImlContext = { variables: { ...variables, body: answer.body, headers: answer.headers, statusCode: answer.statusCode }, functions: builtinFunctions, timezone: 'UTC' };
   const response = communication.response ?? {};
   const items = response.iterate ? evaluate(response.iterate, context) : [answer.body];
-  const list = Array.isArray(items) ? items : [];
+  const list = (Array.isArray(items) ? items : []).slice(0, response.limit ?? Infinity);
   if (response.output === undefined) return list;
   return list.map((item) => evaluate(response.output, { ...context, variables: { ...context.variables, item } }));
 }

@@ -75,9 +75,6 @@ describe('plugnpaid-connector deploy', function () {
       `POST /sdk/apps/${APP}/connections`,
       `PUT /sdk/apps/connections/${APP}/api`,
       `PUT /sdk/apps/connections/${APP}/parameters`,
-      `POST ${version}/rpcs`,
-      `PUT ${version}/rpcs/listProducts/api`,
-      `PUT ${version}/rpcs/listProducts/parameters`,
       ...webhooks.flatMap((_, i) => [`POST /sdk/apps/${APP}/webhooks`, ...['api', 'parameters', 'attach', 'detach', 'update', 'scope'].map((s) => `PUT /sdk/apps/webhooks/${remoteWebhook(i)}/${s}`)]),
       ...modules.flatMap((m) => [`POST ${version}/modules`, ...['api', 'parameters', 'expect', 'interface', 'samples'].map((s) => `PUT ${version}/modules/${m}/${s}`)]),
       `PUT ${version}/groups`,
@@ -99,7 +96,7 @@ describe('plugnpaid-connector deploy', function () {
     const createdModule = JSON.parse(seen.filter((s) => s.call === `POST ${version}/modules`)[0].body);
     expect(createdModule).to.deep.include({ name: modules[0], typeId: 10, moduleInitMode: 'blank', webhook: remoteWebhook(0), connection: null });
     const createdWebhook = JSON.parse(seen.find((s) => s.call === `POST /sdk/apps/${APP}/webhooks`)!.body);
-    expect(createdWebhook).to.deep.equal({ type: 'web', label: 'Watch one time sale', connection: APP, altConnection: null });
+    expect(createdWebhook).to.deep.equal({ type: 'web', label: 'Watch one time sale', connection: null, altConnection: null });
 
     const [origin] = makecomapp.origins;
     expect(origin).to.include({ baseUrl: `${ZONE}/api`, appId: APP, appVersion: 1 });

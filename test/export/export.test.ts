@@ -37,7 +37,34 @@ describe('export to Make', () => {
     }
     expect(makecomapp.components.module.watchOneTimeSale.label).to.equal('Watch one time sale');
     expect(makecomapp.components.connection.plugnpaid).to.include({ connectionType: 'basic' });
-    expect(makecomapp.components.rpc.listProducts.connection).to.equal('plugnpaid');
+  });
+
+  describe('creating a Plug&Paid webhook in Make asks for its name only: no connection, no API token', () => {
+    it('gives no webhook and no module the connection, and exports no RPC', () => {
+      const webhooks = Object.values(makecomapp.components.webhook) as Array<{ connection: string | null }>;
+      expect(webhooks).to.have.length(14);
+      expect(webhooks.filter((webhook) => webhook.connection !== null)).to.deep.equal([]);
+      expect(makecomapp.components.rpc).to.deep.equal({});
+      for (const text of [...tree.entries()].filter(([path]) => path.includes('.params.')).map(([, text]) => text)) expect(text).to.not.contain('rpc://');
+    });
+
+    it('offers the product filter as typed-in Product IDs, which the condition matches like the dropdown\'s values', () => {
+      const params = parse('webhooks/one-time-sale/one-time-sale.params.iml.json') as Array<Record<string, unknown>>;
+      const filter = params.find((parameter) => parameter.name === 'products')!;
+      expect(filter).to.deep.include({ type: 'array', label: 'Product IDs', advanced: true, spec: { type: 'text', label: 'Product ID' } });
+      expect(filter).to.not.have.any.keys('options', 'multiple', 'withoutConnection');
+      const sale = app.modules.find((module) => module.name === 'watch-one-time-sale')!;
+      const payload = sale.samples[0].payload as { data: { order: { products: Array<{ id: string }> } } };
+      const condition = parse('webhooks/one-time-sale/one-time-sale.communication.iml.json').condition;
+      const passes = (products: unknown) => isTruthy(evaluateDirective(compileDirective(condition), { variables: { body: payload, headers: {}, parameters: { products } }, functions: builtinFunctions, timezone: 'UTC' }));
+      expect(passes([String(payload.data.order.products[0].id)])).to.equal(true);
+      expect(passes(['no-such-product'])).to.equal(false);
+    });
+
+    it('keeps the listProducts dropdown for the runtime and the inspector', () => {
+      const sale = app.modules.find((module) => module.name === 'watch-one-time-sale')!;
+      expect(sale.parameters.find((parameter) => parameter.name === 'products')).to.include({ type: 'select', options: 'rpc://listProducts', multiple: true });
+    });
   });
 
   it('references only files it writes, and writes only files it references (besides makecomapp.json)', () => {

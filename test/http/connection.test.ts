@@ -79,6 +79,14 @@ describe('the Plug&Paid connection', () => {
       ]);
     });
 
+    it("offers at most 300 products, three pages' worth as Make's RPC guidance asks, however many the API lists", async () => {
+      const products = Array.from({ length: 350 }, (_, index) => ({ id: `p${index}`, name: `Product ${index}` }));
+      api().get('/v1/products/list').reply(200, { status: 0, products });
+      const options = await runRpc(app, 'listProducts', { apiToken: TOKEN });
+      expect(options).to.have.length(300);
+      expect(options[299]).to.deep.equal({ label: 'Product 299', value: 'p299' });
+    });
+
     it('fails clearly on status < 0', async () => {
       api().get('/v1/products/list').reply(200, { status: -1, error: 'Account suspended' });
       const error = await failure(() => runRpc(app, 'listProducts', { apiToken: TOKEN }));

@@ -82,13 +82,18 @@ describe('Plug&Pay export to Make', () => {
     }
   });
 
+  it('exports no RPC: no parameter offered in Make uses listProducts (the runtime and inspector do)', () => {
+    expect(makecomapp.components.rpc).to.deep.equal({});
+    expect(app.rpcs).to.have.property('listProducts');
+  });
+
   it('runs `export --app` into a folder', async () => {
     const out = mkdtempSync(join(tmpdir(), 'plugandpay-export-'));
     try {
       const result = await cli(['export', '--app', PLUG_AND_PAY_DIR, '--out', out]);
       expect(result.code, result.stderr).to.equal(0);
-      expect(result.stdout).to.contain('1 connection, 6 webhooks, 6 instant triggers, 1 RPC');
-      expect(readdirSync(out).sort()).to.deep.equal(['README.md', 'connections', 'general', 'makecomapp.json', 'modules', 'rpcs', 'webhooks']);
+      expect(result.stdout).to.contain('1 connection, 6 webhooks, 6 instant triggers, 0 RPCs');
+      expect(readdirSync(out).sort()).to.deep.equal(['README.md', 'connections', 'general', 'makecomapp.json', 'modules', 'webhooks']);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
