@@ -82,6 +82,21 @@ describe('Plug&Pay export to Make', () => {
     }
   });
 
+  it('shows a date-only value as the same day in UTC−8: Make gets it as text, not as a time at UTC midnight', () => {
+    const ended = app.modules.find((module) => module.name === 'watch-subscription-ended')!;
+    const communication = parse('modules/watch-subscription-ended/watch-subscription-ended.communication.iml.json');
+    const sample = ended.samples[0];
+    const payload = JSON.parse(JSON.stringify(run(parse('webhooks/subscription-ended/subscription-ended.communication.iml.json').output, { body: sample.payload, headers: {}, parameters: webhookDefaults })));
+    const inLosAngeles = evaluateDirective(compileDirective(communication.response.output), { variables: { payload, body: sample.response, parameters: {} }, functions: builtinFunctions, timezone: 'America/Los_Angeles' });
+    const { schedule } = JSON.parse(JSON.stringify(inLosAngeles));
+    const answered = (sample.response as { data: { billing: { schedule: { last_at: string; termination_at: string } } } }).data.billing.schedule;
+    expect(schedule).to.include({ lastAt: answered.last_at, terminationAt: answered.termination_at });
+    expect(schedule.lastAt).to.equal('2026-10-19');
+    const fields = parse('modules/watch-subscription-ended/watch-subscription-ended.interface.iml.json') as Array<{ name: string; spec?: Array<{ name: string; type: string }> }>;
+    const scheduleSpec = fields.find((field) => field.name === 'schedule')!.spec!;
+    expect(scheduleSpec.filter((field) => field.name === 'lastAt' || field.name === 'terminationAt').map((field) => field.type)).to.deep.equal(['text', 'text']);
+  });
+
   it('exports no RPC: no parameter offered in Make uses listProducts (the runtime and inspector do)', () => {
     expect(makecomapp.components.rpc).to.deep.equal({});
     expect(app.rpcs).to.have.property('listProducts');
