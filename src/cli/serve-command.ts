@@ -6,8 +6,13 @@ import { createRuntime, Runtime } from '../runtime/server';
 import { ensurePortFree, StartError } from '../runtime/start-error';
 import { requiredWebhookParameters } from '../runtime/webhook-verification';
 import { validAppFor } from './app-report';
+import { reachLines } from './serve-banner';
+import { webhookView } from '../runtime/views';
 import { CliIo, ExitCode } from './io';
 import { publicUrlArgument, wholeNumberArgument } from './options';
+
+/** How many webhook URLs the banner prints; the rest are counted, with the command that lists them. */
+const WEBHOOKS_SHOWN = 3;
 
 interface ServeOptions {
   host?: string;
@@ -82,24 +87,27 @@ export function serveCommand(io: CliIo): Command {
       const client = `--url ${runtime.baseUrl()}${dataDir === DEFAULT_CONFIG.dataDir ? '' : ` --data ${shellWord(dataDir)}`}`;
       const tokenVariable = config.adminToken ? 'PLUGNPAID_ADMIN_TOKEN=… ' : '';
       io.stdout(`${app.manifest.label} connector runtime listening on ${address}\n`);
-      io.stdout(`  API base:    ${runtime.baseUrl()}/api\n`);
-      if (runtime.defaultWebhook) {
-        io.stdout(`  Webhook URL: ${runtime.defaultWebhook.url}\n`);
-        const steps = relative(process.cwd(), join(app.dir, 'docs', 'modules.md'));
-        io.stdout(`               paste it in ${app.manifest.label} as ${steps} says; all ${app.modules.length} triggers are attached\n`);
-      } else if (runtime.store.sql.webhooks.all('', 1).length === 0) {
-        const needed = requiredWebhookParameters(app).map((parameter) => `"${parameter.name}":"…"`).join(',');
+      const webhooks = runtime.store.sql.webhooks.all('', WEBHOOKS_SHOWN + 1).map((row) => webhookView(row, runtime.baseUrl()));
+      const webhookCount = webhooks.length > WEBHOOKS_SHOWN ? (runtime.store.db.prepare('SELECT count(*) AS n FROM webhooks').get() as { n: number }).n : webhooks.length;
+      const needed = requiredWebhookParameters(app).map((parameter) => `"${parameter.name}":"…"`).join(',');
+      if (webhookCount === 0) {
         io.stdout(`  Webhooks:    none yet: a ${app.manifest.label} webhook needs {${needed}}. Restart with PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}',\n`);
         io.stdout(`               or run: ${tokenVariable}PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}' npx plugnpaid-connector webhooks create <name> ${client}\n`);
-      } else {
-        io.stdout(`  Webhooks:    list them with: ${tokenVariable}npx plugnpaid-connector webhooks list ${client}\n`);
       }
+      const lines = reachLines({
+        platform: app.manifest.label,
+        baseUrl: runtime.baseUrl(),
+        webhooks: webhooks.slice(0, WEBHOOKS_SHOWN),
+        webhookCount,
+        created: runtime.defaultWebhook ? { steps: relative(process.cwd(), join(app.dir, 'docs', 'modules.md')), triggers: app.modules.length } : undefined,
+        listCommand: `${tokenVariable}npx plugnpaid-connector webhooks list ${client}`,
+      });
+      lines.forEach((text) => io.stdout(`${text}\n`));
       if (runtime.adminTokenCreated) {
         io.stdout(`  Admin token: ${runtime.adminToken}\n               (shown once; kept in ${adminTokenFile(dataDir)}, mode 0600)\n`);
       } else {
         io.stdout(`  Admin token: ${config.adminToken ? 'as configured' : `in ${adminTokenFile(dataDir)}`}\n`);
       }
-      const needed = requiredWebhookParameters(app).map((parameter) => `"${parameter.name}":"…"`).join(',');
       const signing = needed ? `PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}' ` : '';
       io.stdout(`  Try it:      ${tokenVariable}${signing}npx plugnpaid-connector send ${app.modules[0].name}${appFlag} ${client}\n`);
       await new Promise<void>((resolve) => {

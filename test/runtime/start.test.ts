@@ -159,6 +159,28 @@ describe('Starting the runtime: one app per store, a free port, clear refusals',
       expect(sent.stdout).to.match(/^HTTP 200 /);
     });
 
+    it('shows the webhook URL again when it restarts on the same data folder', async function () {
+      this.timeout(480_000);
+      const port = await closedPort();
+      const dataDir = join(parent, 'restarted');
+      const script = `require('./src/cli/program').runCli(['node', 'plugnpaid-connector', ...process.argv.slice(1)], require('./src/cli/io').processIo).then((code) => process.exit(code))`;
+      const banner = async () => {
+        child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, 'serve', '--port', String(port), '--data', dataDir], {
+          cwd: DEFAULT_APP_DIR,
+          env: { ...process.env, PLUGNPAID_LOG_LEVEL: 'silent' },
+        });
+        const output = await waitForOutput(child, /Try it: .*\n/);
+        const exited = new Promise((resolve) => child!.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+        return output;
+      };
+      const first = /Webhook URL: (\S+)\n/.exec(await banner())![1];
+      const again = await banner();
+      expect(again).to.contain(`  Webhook URL: ${first}\n`);
+      expect(again).to.contain('Plug&Paid cannot reach this URL: 127.0.0.1 is this machine only.');
+    });
+
     it('npm start passes SIGTERM on to the server, which stops (no node process left listening)', async () => {
       const port = await closedPort();
       const url = `http://127.0.0.1:${port}`;
