@@ -35,6 +35,11 @@ export function timeText(iso) {
   return el('time', { datetime: date.toISOString(), title: date.toISOString() }, date.toLocaleString());
 }
 
+/** Text that may wrap after each underscore (long event types such as recurring_subscription_cancelled). */
+export function breakable(text) {
+  return String(text).split('_').flatMap((part, index, parts) => (index < parts.length - 1 ? [`${part}_`, el('wbr', {})] : [part]));
+}
+
 /** "1 bundle" / "2 bundles". */
 export function plural(count, word) {
   return `${count} ${word}${count === 1 ? '' : 's'}`;

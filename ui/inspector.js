@@ -2,7 +2,7 @@
 // storage. Each view has its own address: #/events, #/events/<id>, #/webhooks, #/webhooks/<id>, #/deliveries, #/drift.
 import { activityChart } from './chart.js';
 import { deliveriesView } from './deliveries.js';
-import { copy, el, fill, plural, timeText } from './dom.js';
+import { breakable, copy, el, fill, plural, timeText } from './dom.js';
 import { driftView } from './drift.js';
 import { treeWithJson } from './tree.js';
 import { webhooksView } from './webhooks.js';
@@ -127,7 +127,7 @@ function eventRow(event) {
   const selected = String(event.id) === state.route.id;
   return el('tr', { 'data-event': event.id, class: selected ? 'selected' : null, onclick: (e) => { if (!e.target.closest('a')) location.hash = href; } },
     el('td', {}, el('a', { href, 'aria-current': selected ? 'true' : null, 'aria-label': `Event ${event.id}, ${event.type || 'no type'}, ${event.state}` }, String(event.id))),
-    el('td', { class: 'type' }, event.type || '(no type)'),
+    el('td', { class: 'type' }, breakable(event.type || '(no type)')),
     el('td', {}, stateBadges(event)),
     el('td', { class: 'received' }, timeText(event.receivedAt)));
 }
@@ -271,8 +271,8 @@ async function renderEvent(id, focus) {
     return bundleView(bundle, { title: labels.get(bundle.triggerId) || `Trigger ${bundle.triggerId}`, module: modulesOf.get(bundle.triggerId) }, index);
   });
   const unmapped = await unmappedPaths(event);
-  const payload = treeWithJson('Payload', event.body, null, { announce, open: 1, mark: (path) => (unmapped.has(path) ? 'no mapping reads this' : null) });
-  $('event-title').textContent = `Event ${event.id}: ${event.type || '(no type)'}`;
+  const payload = treeWithJson('Payload', event.body, null, { announce, open: 1, asReceived: true, mark: (path) => (unmapped.has(path) ? 'no mapping reads this' : null) });
+  fill($('event-title'), `Event ${event.id}: `, breakable(event.type || '(no type)'));
   fill($('event-detail'),
     el('div', { class: 'event-head' },
       stateBadges(event),

@@ -44,7 +44,9 @@ function firstCurrency(value) {
 
 const MONEY = /(amount|price|total|fee|tax|discount)/i;
 
-function scalarView(value, schema, key, currency) {
+function scalarView(value, schema, key, currency, asReceived) {
+  // The payload as received: each value exactly as the JSON has it, no local dates, currencies or grouping.
+  if (asReceived) return el('span', { class: 'value raw' }, typeof value === 'string' ? value : JSON.stringify(value));
   if (value === null || value === undefined) return el('span', { class: 'value empty' }, 'empty');
   if (typeof value === 'boolean') return el('span', { class: `value boolean ${value ? 'yes' : 'no'}` }, value ? 'Yes' : 'No');
   if (typeof value === 'number') {
@@ -70,7 +72,7 @@ function scalarView(value, schema, key, currency) {
 /**
  * Renders `value` under `schema` (either may be missing). Options: errors (schema violations {pointer, message}),
  * mark (a field's path with array indexes collapsed, `data.order.products[].sku` → a note or null), announce
- * (for the copy buttons), open (depth opened at first).
+ * (for the copy buttons), open (depth opened at first), asReceived (values exactly as the JSON has them).
  */
 export function valueTree(value, schema, options) {
   const errors = new Map();
@@ -99,6 +101,8 @@ export function valueTree(value, schema, options) {
     const invalid = errors.has(pointer);
     if (item !== null && typeof item === 'object') {
       const isArray = Array.isArray(item);
+      // An object with no fields (a subscription a one-time sale does not have) says nothing: not shown.
+      if (!isArray && Object.keys(item).length === 0 && !invalid) return null;
       const count = isArray ? plural(item.length, 'item') : plural(Object.keys(item).length, 'field');
       const summary = el('summary', {}, el('span', { class: 'field-label' }, label), el('span', { class: 'count' }, count), ...notes(pointer, path));
       const children = isArray
@@ -112,17 +116,18 @@ export function valueTree(value, schema, options) {
           const childLabel = (childSchema && childSchema.title) || childKey;
           return node(childKey, childLabel, item[childKey], childSchema, `${pointer}/${pointerToken(childKey)}`, childPath(path, childKey, false), currencyIn(item, currency), depth + 1);
         });
-      const empty = children.length === 0 ? [el('li', { class: 'empty' }, isArray ? 'No items' : 'No fields')] : [];
+      const shown = children.filter(Boolean);
+      const empty = shown.length === 0 ? [el('li', { class: 'empty' }, isArray ? 'No items' : 'No fields')] : [];
       // A branch holding an error or a mark starts open, so what needs attention is in view.
-      const flagged = summary.querySelector('.field-error, .field-mark') !== null || children.some((child) => child.classList.contains('flagged'));
+      const flagged = summary.querySelector('.field-error, .field-mark') !== null || shown.some((child) => child.classList.contains('flagged'));
       return el('li', { class: `branch${invalid ? ' invalid' : ''}${flagged ? ' flagged' : ''}`, 'data-path': path },
-        el('details', depth < (options.open ?? 2) || flagged ? { open: true } : {}, summary, el('ul', {}, children, empty)),
+        el('details', depth < (options.open ?? 2) || flagged ? { open: true } : {}, summary, el('ul', {}, shown, empty)),
         tools(label, item, path));
     }
     const leafNotes = notes(pointer, path);
     return el('li', { class: `leaf${invalid ? ' invalid' : ''}${leafNotes.length ? ' flagged' : ''}`, 'data-path': path },
       el('span', { class: 'field-label', title: key === label ? null : String(key) }, label),
-      scalarView(item, itemSchema, key, currency),
+      scalarView(item, itemSchema, key, currency, options.asReceived),
       ...leafNotes,
       tools(label, item, path));
   }
@@ -134,7 +139,7 @@ export function valueTree(value, schema, options) {
         return node(key, (childSchema && childSchema.title) || key, value[key], childSchema, `/${pointerToken(key)}`, key, currencyIn(value, firstCurrency(value)), 0);
       }))
     : [node('', 'Value', value, schema, '', '', null, 0)];
-  const tree = el('ul', { class: 'tree' }, root);
+  const tree = el('ul', { class: 'tree' }, root.filter(Boolean));
   // Errors no field shows (e.g. at the root, or for a missing field) go above the tree.
   const rest = [...errors.entries()].filter(([pointer]) => !used.has(pointer)).flatMap(([pointer, messages]) => messages.map((message) => el('li', {}, pointer ? `${pointer}: ${message}` : message)));
   return el('div', { class: 'tree-view' }, rest.length ? el('ul', { class: 'field-errors' }, rest) : null, tree);

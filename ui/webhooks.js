@@ -69,34 +69,52 @@ function parameterValues(form, module) {
   return parameters;
 }
 
-function addTriggerForm(webhook, context, optionsOf, rerender) {
+function addTriggerForm(webhook, triggers, context, optionsOf, rerender) {
   const modules = context.modules();
   const formId = `add-${webhook.id}`;
   const select = moduleSelect(modules, { id: `${formId}-module`, name: 'module' });
   const fields = el('div', { class: 'fields' });
   const error = el('p', { class: 'error', role: 'alert' });
   const result = el('div', { role: 'status' });
+  const submit = el('button', { type: 'submit' }, 'Add trigger');
+  // A second trigger of a module already attached doubles its bundles: the first press says so, the second adds it.
+  let confirmedDuplicate = null;
+  const resetDuplicate = () => {
+    confirmedDuplicate = null;
+    submit.textContent = 'Add trigger';
+    fill(result);
+  };
   const renderFields = async () => {
+    resetDuplicate();
     const module = modules.find((m) => m.name === select.value);
     fill(fields, ...(await Promise.all(module.parameters.map((p) => parameterField(p, formId, optionsOf)))));
   };
   select.addEventListener('change', renderFields);
-  const destination = el('input', { id: `${formId}-destination`, name: 'destination', type: 'url', placeholder: 'https://… (empty: keep bundles for pulling)' });
+  const destinationHint = `${formId}-destination-hint`;
+  const destination = el('input', { id: `${formId}-destination`, name: 'destination', type: 'url', placeholder: 'https://…', 'aria-describedby': destinationHint });
   // No browser validation: the API's own message says what is wrong.
   const form = el('form', { class: 'add-trigger', novalidate: true, 'aria-label': `Add a trigger to ${webhook.name}` },
     el('h4', {}, 'Add a trigger'),
     el('div', { class: 'field' }, el('label', { for: select.id }, 'Module'), select),
     fields,
-    el('div', { class: 'field' }, el('label', { for: destination.id }, 'Destination URL'), destination),
-    el('div', {}, el('button', { type: 'submit' }, 'Add trigger')),
+    el('div', { class: 'field' }, el('label', { for: destination.id }, 'Destination URL'), destination, el('p', { class: 'hint', id: destinationHint }, 'Empty: the bundles are kept for pulling.')),
+    el('div', { class: 'submit' }, submit),
     error, result);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.textContent = '';
     const module = modules.find((m) => m.name === select.value);
+    const existing = triggers.filter((trigger) => trigger.module === module.name);
+    if (existing.length > 0 && confirmedDuplicate !== module.name) {
+      confirmedDuplicate = module.name;
+      submit.textContent = 'Add a second trigger';
+      fill(result, el('p', { class: 'notice' }, `${webhook.name} already has a ${module.label} trigger (${existing.map((trigger) => trigger.id).join(', ')}): each event would make bundles for both. Press “Add a second trigger” to add it anyway, or remove the first one to replace it.`));
+      return;
+    }
     const body = { module: module.name, parameters: parameterValues(form, module), ...(destination.value ? { destination: { url: destination.value } } : {}) };
     try {
       const created = await context.api('POST', `/api/webhooks/${encodeURIComponent(webhook.id)}/triggers`, body);
+      resetDuplicate();
       context.announce(`${module.label} added`);
       await rerender(created.secret ? { trigger: created.id, secret: created.secret } : null);
     } catch (failure) {
@@ -135,19 +153,33 @@ function triggerList(webhook, triggers, context, rerender, created) {
     el('ul', { 'aria-label': `${group} triggers of ${webhook.name}` }, items.map((trigger) => {
       const label = context.moduleLabel(trigger.module);
       const products = Array.isArray(trigger.parameters.products) && trigger.parameters.products.length ? `products ${trigger.parameters.products.join(', ')}` : null;
+      // Removing cannot be undone (its bundles and signing secret go with it): the button asks first.
+      const removeButton = el('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove ${label}` }, 'Remove');
+      const remove = el('span', { class: 'remove' }, removeButton);
+      removeButton.addEventListener('click', () => {
+        const cancel = el('button', { type: 'button', class: 'secondary small', onclick: () => {
+          fill(remove, removeButton);
+          removeButton.focus();
+        } }, 'Cancel');
+        fill(remove, el('span', {}, `Remove ${label}? `),
+          el('button', { type: 'button', class: 'small', onclick: async () => {
+            await context.api('DELETE', `/api/triggers/${encodeURIComponent(trigger.id)}`);
+            context.announce(`${label} removed`);
+            await rerender(null);
+          } }, 'Yes, remove'), ' ', cancel);
+        cancel.focus();
+      });
       return el('li', { 'data-trigger': trigger.id },
         el('span', { class: 'trigger-name' }, label),
+        el('code', { class: 'trigger-id' }, trigger.id),
+        el('button', { type: 'button', class: 'secondary small', 'aria-label': `Copy id of ${label}`, onclick: () => copy(trigger.id, 'Trigger id', context.announce) }, 'Copy id'),
         el('span', { class: 'muted' }, trigger.destination ? `→ ${trigger.destination.url}` : 'kept for pulling'),
         products ? el('span', { class: 'muted' }, products) : null,
         trigger.parameters.bundlePerOrderLine ? el('span', { class: 'muted' }, 'one bundle per order line') : null,
         trigger.stopped ? el('span', { class: 'error' }, `stopped: ${trigger.stopped}`) : null,
         created && created.trigger === trigger.id ? el('p', { class: 'notice' }, 'Signing secret for verifying deliveries (shown once): ', el('code', {}, created.secret), ' ',
           el('button', { type: 'button', class: 'secondary small', onclick: () => copy(created.secret, 'Signing secret', context.announce) }, 'Copy secret')) : null,
-        el('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove ${label}`, onclick: async () => {
-          await context.api('DELETE', `/api/triggers/${encodeURIComponent(trigger.id)}`);
-          context.announce(`${label} removed`);
-          await rerender(null);
-        } }, 'Remove'));
+        remove);
     })))));
 }
 
@@ -165,7 +197,7 @@ async function webhookCard(webhook, single, context, optionsOf, created, rerende
     card.append(el('p', {}, el('a', { href: `#/webhooks/${encodeURIComponent(webhook.id)}` }, `Manage the triggers of ${webhook.name}`)));
     return card;
   }
-  const { form, ready } = addTriggerForm(webhook, context, optionsOf, rerender);
+  const { form, ready } = addTriggerForm(webhook, triggers, context, optionsOf, rerender);
   await ready;
   card.append(form, sendSampleForm(webhook, context));
   return card;

@@ -107,6 +107,10 @@ describe('the event inspector, in Chromium', function () {
     await signIn(page, undefined, '/#/webhooks');
     const card = page.locator('article[data-webhook]').first();
     await card.getByText(hook.url).waitFor();
+    // The view's heading took focus on arrival, without a focus box: it is not a control.
+    const focused = () => page.evaluate<string>("document.activeElement.id + ' ' + getComputedStyle(document.activeElement).outlineStyle");
+    for (let tries = 0; tries < 50 && !(await focused()).startsWith('webhooks-title'); tries += 1) await page.waitForTimeout(100);
+    expect(await focused()).to.equal('webhooks-title none');
     const names = await card.locator('.trigger-name').allTextContents();
     // Grouped as the app groups its modules (groups in order of first appearance), each group in the app's order.
     const groups = [...new Set(app.modules.map((m) => m.group))];
@@ -122,21 +126,50 @@ describe('the event inspector, in Chromium', function () {
     expect(await page.content()).to.not.contain(API_TOKEN);
     await products.selectOption(['prod_workbook', '77']);
     await card.getByLabel('Destination URL').fill('ftp://files.example/hook');
+    // Watch Order Refunded is attached already: the first press warns and names it, the second sends it.
+    const existing = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items.find((t: { module: string }) => t.module === 'watch-order-refunded');
     await card.getByRole('button', { name: 'Add trigger' }).click();
+    await card.getByRole('status').getByText(`already has a Watch Order Refunded trigger (${existing.id}): each event would make bundles for both`).waitFor();
+    expect(await card.locator('[data-trigger]').count()).to.equal(14);
+    await card.getByRole('button', { name: 'Add a second trigger' }).click();
     const refused = card.getByRole('alert').filter({ hasText: 'Could not add the trigger: destination.url must be an http(s) URL' });
     await refused.waitFor();
     await refused.scrollIntoViewIfNeeded();
     await shot(page, 'webhooks', 'inspector-webhooks.png');
 
-    await card.getByLabel('Destination URL').fill(receiver.url);
-    await card.getByRole('button', { name: 'Add trigger' }).click();
+    // The destination's placeholder fits its box; what an empty one means is said below it.
+    const destination = card.getByLabel('Destination URL');
+    expect(await destination.getAttribute('placeholder')).to.equal('https://…');
+    const fits = `(() => { const input = document.getElementById(${JSON.stringify(`add-${hook.id}-destination`)}); const c = document.createElement('canvas').getContext('2d'); c.font = getComputedStyle(input).font; return c.measureText(input.placeholder).width < input.clientWidth; })()`;
+    expect(await page.evaluate(fits)).to.equal(true);
+    expect(await card.getByText('Empty: the bundles are kept for pulling.').count()).to.equal(1);
+    // The per-line checkbox sits level with the fields beside it.
+    const box = (await card.getByLabel('One bundle per order line').boundingBox())!;
+    const field = (await destination.boundingBox())!;
+    expect(Math.abs(box.y + box.height / 2 - (field.y + field.height / 2))).to.be.at.most(3);
+
+    await destination.fill(receiver.url);
+    await card.getByRole('button', { name: 'Add a second trigger' }).click();
     await card.getByText('products prod_workbook, 77').waitFor();
     await card.getByText('Signing secret for verifying deliveries (shown once)').waitFor();
     expect(await seriousViolations(page)).to.deep.equal([]);
     const refunds = card.locator('.trigger-name', { hasText: 'Watch Order Refunded' });
     expect(await refunds.count()).to.equal(2);
+    // Remove asks first; Cancel keeps the trigger.
     await card.getByRole('button', { name: 'Remove Watch Order Refunded' }).last().click();
+    await card.getByText('Remove Watch Order Refunded?').waitFor();
+    await card.getByRole('button', { name: 'Cancel', exact: true }).click();
+    expect(await card.locator('[data-trigger]').count()).to.equal(15);
+    await card.getByRole('button', { name: 'Remove Watch Order Refunded' }).last().click();
+    await card.getByRole('button', { name: 'Yes, remove' }).click();
     await rows(page, '[data-trigger]', (n) => n === 14);
+
+    // Every trigger shows its id, with a button to copy it (the polling loop needs one).
+    const sale = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items.find((t: { module: string }) => t.module === 'watch-one-time-sale');
+    const saleRow = card.locator(`[data-trigger="${sale.id}"]`);
+    expect(await saleRow.locator('.trigger-id').textContent()).to.equal(sale.id);
+    await saleRow.getByRole('button', { name: 'Copy id of Watch One Time Sale' }).click();
+    expect(await page.evaluate('navigator.clipboard.readText()')).to.equal(sale.id);
   });
 
   it('falls back to free text with a note when no API token is configured', async () => {
@@ -190,8 +223,18 @@ describe('the event inspector, in Chromium', function () {
     expect(await bundle.locator('.tree').isHidden()).to.equal(true);
     await bundle.getByRole('button', { name: 'Raw JSON' }).click();
 
+    // An empty object (a one-time sale has no subscription) is not shown as a "0 fields" block.
+    expect(await bundle.locator('summary .field-label:text-is("Subscription")').count()).to.equal(0);
+    // Long event types may wrap at their underscores; the text stays the same.
+    const typeCell = page.locator(`#events tr[data-event="${id}"] td.type`);
+    expect(await typeCell.locator('wbr').count()).to.equal(2);
+    expect(await typeCell.textContent()).to.equal('new_simple_sale');
+
     const payload = region.getByRole('region', { name: 'Payload as received' });
     expect(await payload.locator('.field-label:text-is("amount_total")').count()).to.equal(1);
+    // As received: the date exactly as the payload has it, not in local time.
+    const payloadCreated = payload.locator('li.leaf', { has: page.locator('.field-label:text-is("created_at")') }).first();
+    expect(await payloadCreated.locator('.value').textContent()).to.equal('2026-11-20T14:03:11+01:00');
     expect(await visibleText(page)).to.not.match(/\b(null|undefined|NaN)\b/);
     await shot(page, 'event', 'inspector-event.png');
     expect(await seriousViolations(page)).to.deep.equal([]);
