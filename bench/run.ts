@@ -12,11 +12,18 @@ interface Options {
   connections: number;
   body: number;
   sync: 'FULL' | 'NORMAL';
-  /** Interleaved pairs of pipeline runs with drift bookkeeping on and off. */
+  /** Interleaved pairs of pipeline runs with drift bookkeeping on and off, and with metrics on and off. */
   driftPairs: number;
-  /** `--only-drift`: run just those pairs (a quick A/B while changing the bookkeeping). */
+  /** `--only-drift`: run just the drift pairs (a quick A/B while changing the bookkeeping). */
   onlyDrift: boolean;
+  /** `--only-metrics`: run just the metrics pairs. */
+  onlyMetrics: boolean;
 }
+
+/** A part of the pipeline whose cost the bench measures by turning it off, with its goal. */
+type Feature = { name: 'drift' | 'metrics'; label: string; goal: number };
+const DRIFT: Feature = { name: 'drift', label: 'drift bookkeeping', goal: 0.05 };
+const METRICS: Feature = { name: 'metrics', label: 'metrics collection', goal: 0.03 };
 
 const ADMIN = 'bench-admin-token-000000000000';
 
@@ -33,6 +40,7 @@ function options(argv: string[]): Options {
     sync,
     driftPairs: Number(value('--drift-pairs', '2')),
     onlyDrift: argv.includes('--only-drift'),
+    onlyMetrics: argv.includes('--only-metrics'),
   };
 }
 
@@ -146,9 +154,9 @@ async function pipelineOutcome(port: number): Promise<{ events: number; bundles:
   return { events, bundles, duplicated, drainedAt };
 }
 
-/** The full pipeline's rate (stored and processed per second) of a fresh runtime, drift bookkeeping on or off. */
-async function pipelineRate(dir: string, template: string, opts: Options, drift: boolean): Promise<number> {
-  const server = await startServer('ours.js', dir, [opts.sync, drift ? 'drift' : 'no-drift']);
+/** The full pipeline's rate (stored and processed per second) of a fresh runtime, with `off` turned off. */
+async function pipelineRate(dir: string, template: string, opts: Options, off?: Feature): Promise<number> {
+  const server = await startServer('ours.js', dir, [opts.sync, ...(off ? [`no-${off.name}`] : [])]);
   const hook = (await api(server.port, '/api/webhooks')).items[0];
   const started = Date.now();
   await drive(hook.url, template, opts);
@@ -157,20 +165,20 @@ async function pipelineRate(dir: string, template: string, opts: Options, drift:
   return Math.round(outcome.events / ((outcome.drainedAt - started) / 1000));
 }
 
-/** Drift bookkeeping's cost: pipeline runs with it off and on, interleaved so drifting machine load hits both alike. */
-async function driftCost(root: string, template: string, opts: Options): Promise<{ on: number[]; off: number[]; cost: number }> {
+/** A feature's cost: pipeline runs with it off and on, interleaved so drifting machine load hits both alike. */
+async function featureCost(feature: Feature, root: string, template: string, opts: Options): Promise<{ on: number[]; off: number[]; cost: number }> {
   const on: number[] = [];
   const off: number[] = [];
   for (let pair = 0; pair < opts.driftPairs; pair += 1) {
-    off.push(await pipelineRate(join(root, `drift-off-${pair}`), template, opts, false));
-    on.push(await pipelineRate(join(root, `drift-on-${pair}`), template, opts, true));
+    off.push(await pipelineRate(join(root, `${feature.name}-off-${pair}`), template, opts, feature));
+    on.push(await pipelineRate(join(root, `${feature.name}-on-${pair}`), template, opts));
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return { on, off, cost: round(1 - median(on) / median(off)) };
 }
 
-function printDrift(drift: { on: number[]; off: number[]; cost: number }): void {
-  console.log(`drift bookkeeping: pipeline ${drift.on.join(', ')} req/s on vs ${drift.off.join(', ')} off (interleaved); cost ${Math.round(drift.cost * 100)} % of the median (goal < 5 %)`);
+function printCost(feature: Feature, cost: { on: number[]; off: number[]; cost: number }): void {
+  console.log(`${feature.label}: pipeline ${cost.on.join(', ')} req/s on vs ${cost.off.join(', ')} off (interleaved); cost ${Math.round(cost.cost * 100)} % of the median (goal < ${feature.goal * 100} %)`);
 }
 
 async function main(): Promise<void> {
@@ -181,8 +189,9 @@ async function main(): Promise<void> {
   try {
     // Ours runs compiled, as `npm start` does; build first so the bench never measures a stale dist/.
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, '..', 'tsconfig.build.json')], { stdio: 'inherit' });
-    if (opts.onlyDrift) {
-      printDrift(await driftCost(root, template, opts));
+    if (opts.onlyDrift || opts.onlyMetrics) {
+      const feature = opts.onlyDrift ? DRIFT : METRICS;
+      printCost(feature, await featureCost(feature, root, template, opts));
       return;
     }
     const limit = await measure('limit.ts', join(root, 'limit'), '/', template, opts);
@@ -206,7 +215,8 @@ async function main(): Promise<void> {
     // so stored ≥ acknowledged; fewer stored than acknowledged would be a loss.
     const acknowledged = ack.ok + half.ok;
     const lost = Math.max(0, acknowledged - after.events);
-    const drift = opts.driftPairs > 0 ? await driftCost(root, template, opts) : undefined;
+    const drift = opts.driftPairs > 0 ? await featureCost(DRIFT, root, template, opts) : undefined;
+    const metrics = opts.driftPairs > 0 ? await featureCost(METRICS, root, template, opts) : undefined;
     const mapping = await mappingInOwnProcess();
     const slowestMapping = Math.min(...Object.values(mapping));
     const ratios = {
@@ -235,11 +245,12 @@ async function main(): Promise<void> {
     const expectedBundles = after.events * 2;
     const complete = after.bundles === expectedBundles;
     console.log(`integrity: ${acknowledged} acknowledged, ${after.events} stored (${after.events - acknowledged} more were in flight at the end), lost ${lost}; ${after.bundles} of ${expectedBundles} bundles, duplicated ${after.duplicated}` + (lost === 0 && after.duplicated === 0 && complete ? ' — OK' : ' — FAILED'));
-    if (drift) printDrift(drift);
+    if (drift) printCost(DRIFT, drift);
+    if (metrics) printCost(METRICS, metrics);
     console.log(`mapping: slowest module ${slowestMapping} bundles/s per core (goal ≥ 100000)`);
     for (const [module, rate] of Object.entries(mapping)) console.log(`  ${module.padEnd(40)} ${rate}`);
 
-    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, drift: drift ?? null, mappingPerSecond: mapping, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half } };
+    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, drift: drift ?? null, metrics: metrics ?? null, mappingPerSecond: mapping, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half } };
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('\nwrote bench/results/latest.json');

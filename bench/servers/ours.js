@@ -3,9 +3,9 @@
 // memory and start-up are the product's. Default limits, at the sync level the bench asks for (FULL by default).
 const { createRuntime } = require('../../dist/runtime/server');
 
-// Drift bookkeeping stays on unless told `no-drift` (for the A/B of its cost).
+// Drift bookkeeping and metrics stay on unless told `no-drift` or `no-metrics` (for the A/B of their cost).
 const [port, dir, sync] = [Number(process.argv[2]), process.argv[3], process.argv[4] === 'NORMAL' ? 'NORMAL' : 'FULL'];
-const drift = process.argv[5] !== 'no-drift';
-const runtime = createRuntime({ host: '127.0.0.1', port, dataDir: dir, adminToken: 'bench-admin-token-000000000000', logLevel: 'warn', sync, drift });
+const off = new Set(process.argv.slice(5));
+const runtime = createRuntime({ host: '127.0.0.1', port, dataDir: dir, adminToken: 'bench-admin-token-000000000000', logLevel: 'warn', sync, drift: !off.has('no-drift'), metrics: !off.has('no-metrics') });
 runtime.listen().then(() => process.send?.('ready'));
 process.on('SIGTERM', () => runtime.close().then(() => process.exit(0)));

@@ -13,12 +13,14 @@ export type FailureCounter = ReturnType<FastifyInstance['createRateLimit']>;
 const MAX_LOCKED_ADDRESSES = 10_000;
 
 /**
- * The `onRequest` hook of the admin scope: the admin token as a Bearer token, compared in constant time. It is
+ * The `onRequest` hook of the admin scope: the admin token (or, for /metrics, also the scrape token) as a Bearer
+ * token, compared in constant time. It is
  * added to the scope the admin routes live in, so the router's decision (not the raw URL) says who needs it.
  * An address past its failed sign-ins is locked out until its window ends, right token or not, so guessing
  * cannot go on at full speed.
  */
-export function requireAdminToken(adminToken: string, countFailure: FailureCounter) {
+export function requireAdminToken(adminToken: string | string[], countFailure: FailureCounter) {
+  const accepted = [adminToken].flat();
   const lockedUntil = new Map<string, number>();
   const refuse = (reply: FastifyReply, until: number) => {
     const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000));
@@ -30,7 +32,7 @@ export function requireAdminToken(adminToken: string, countFailure: FailureCount
     lockedUntil.delete(request.ip);
     const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (token && sameToken(token, adminToken)) return;
+    if (token && accepted.some((expected) => sameToken(token, expected))) return;
     const counted = await countFailure(request);
     if (!counted.isAllowed && counted.isExceeded) {
       if (lockedUntil.size >= MAX_LOCKED_ADDRESSES) lockedUntil.delete(lockedUntil.keys().next().value!);

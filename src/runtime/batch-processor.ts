@@ -4,7 +4,7 @@ import type { DriftBook } from './drift/drift-book';
 import type { StoredEvent } from './events';
 import { SearchIndex } from './search/search-index';
 import { Enrichment, enrichEvent, EventLimits, finishPlan, planEvent, planEventYielding, RoutedEvent, routeEvents, writeBundle, writePlan } from './processor';
-import type { EventRow, Store } from './store/store';
+import type { EventRow, EventStatus, Store } from './store/store';
 import { timeSlicer, yieldToEventLoop } from './time-slice';
 
 const BATCH = 100;
@@ -40,6 +40,8 @@ export class BatchProcessor {
     private readonly enrichment: EnrichmentOptions,
     private readonly limits: EventLimits,
     private readonly drift?: DriftBook,
+    /** Told each event's processing outcome once it is written (metrics). */
+    private readonly onProcessed?: (event: EventRow, status: EventStatus) => void,
   ) {
     this.search = new SearchIndex(store);
   }
@@ -91,6 +93,7 @@ export class BatchProcessor {
         return;
       }
       writePlan(this.store, plan, now);
+      this.onProcessed?.(plan.event, plan.status);
       this.search.indexOne(routed, eligible[index].parsed);
       processed.push({ routed, parsed: eligible[index].parsed });
       if (plan.bundles.some((bundle) => bundle.trigger.destination_url)) background = true;
@@ -127,6 +130,7 @@ export class BatchProcessor {
       }
       chunk.push(() => {
         finishPlan(this.store, plan, now);
+        this.onProcessed?.(plan.event, plan.status);
         this.search.indexOne(event);
         this.drift?.record([{ routed: event }]);
       });
@@ -141,6 +145,7 @@ export class BatchProcessor {
       if (interrupted.processing_starts < 2) return [interrupted];
       const routing = JSON.stringify({ reason: QUARANTINE_REASON, triggers: [] });
       sql.quarantineEvent.run(routing, QUARANTINE_REASON, now, interrupted.id);
+      this.onProcessed?.(interrupted, 'failed');
     }
     const pending = sql.pendingEvents.all(BATCH);
     return pending.length < BATCH ? [...pending, ...sql.dueRetries.all(now, BATCH - pending.length)] : pending;

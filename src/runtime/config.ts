@@ -46,6 +46,10 @@ export interface RuntimeConfig {
   webhookParameters?: Record<string, unknown>;
   /** Keep the drift report (unknown types, unmapped fields, payload violations) as events are processed. */
   drift: boolean;
+  /** Collect Prometheus metrics and serve them at /metrics. */
+  metrics: boolean;
+  /** A token that may read /metrics only (besides the admin token), for a Prometheus server. */
+  metricsToken?: string;
 }
 
 export const DEFAULT_CONFIG: RuntimeConfig = {
@@ -77,6 +81,7 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   // Request lines are logged at info; one per request costs more than the request, so they are opt-in.
   logLevel: 'warn',
   drift: true,
+  metrics: true,
 };
 
 /** A setting that cannot be used as given; the message names it and says what it accepts. */
@@ -144,6 +149,11 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_API_TOKEN) config.apiToken = env.PLUGNPAID_API_TOKEN;
   if (env.PLUGNPAID_API_BASE) config.apiBase = env.PLUGNPAID_API_BASE;
   if (env.PLUGNPAID_DRIFT) config.drift = !['off', 'false', '0', 'no'].includes(env.PLUGNPAID_DRIFT.toLowerCase());
+  if (env.PLUGNPAID_METRICS) config.metrics = !['off', 'false', '0', 'no'].includes(env.PLUGNPAID_METRICS.toLowerCase());
+  if (env.PLUGNPAID_METRICS_TOKEN) {
+    if (env.PLUGNPAID_METRICS_TOKEN.length < 16) throw new ConfigError('PLUGNPAID_METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 16)');
+    config.metricsToken = env.PLUGNPAID_METRICS_TOKEN;
+  }
   if (env.PLUGNPAID_WEBHOOK_PARAMETERS) config.webhookParameters = webhookParametersFrom(env.PLUGNPAID_WEBHOOK_PARAMETERS);
   return config;
 }

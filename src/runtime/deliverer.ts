@@ -18,6 +18,8 @@ export interface DeliveryOptions {
   random?: () => number;
   /** Called when a delivery attempt throws (a store error); the attempt is tried again later. */
   onError?: (error: unknown) => void;
+  /** Called with each attempt's outcome once it is stored (metrics). */
+  onAttempt?: (triggerId: string, outcome: 'delivered' | 'retry' | 'dead') => void;
 }
 
 /** The longest a destination's Retry-After can park a delivery beyond the next scheduled retry. */
@@ -143,6 +145,7 @@ export class Deliverer {
       this.store.sql.updateDelivery.run(status, delivery.attempts + 1, nextAt, httpStatus, error, status === 'delivered' ? now : null, now, delivery.id);
       this.store.sql.insertAttempt.run(delivery.id, now, outcome, httpStatus, error);
     });
+    this.options.onAttempt?.(delivery.trigger_id, outcome);
   }
 
   private async post(url: string, body: string, headers: Record<string, string>): Promise<{ status?: number; error: string; retryAfterMs?: number; refused?: boolean }> {

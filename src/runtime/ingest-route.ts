@@ -12,6 +12,8 @@ interface IngestDeps {
   ingester: EventIngester;
   maxDepth: number;
   onStored: () => void;
+  /** Told of each acknowledged event and how long its request took until then (metrics). */
+  onAcknowledged?: (webhookId: string, type: string | null, duplicate: boolean, ms: number) => void;
 }
 
 /** `POST /hooks/:token`: authenticate, check, commit, then acknowledge; processing happens afterwards. */
@@ -41,6 +43,7 @@ export function registerIngestRoute(server: FastifyInstance, deps: IngestDeps): 
       return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unable to store the event; retry later' });
     }
     if (stored.background) deps.onStored();
+    deps.onAcknowledged?.(webhook.id, type, stored.duplicate, reply.elapsedTime);
     return reply.code(200).send({ received: true, event: stored.eventId, duplicate: stored.duplicate });
   });
 }

@@ -25,6 +25,8 @@ import { rejectNonPathTargets } from './request-target';
 import { ensureDefaultWebhook } from './resources';
 import { SECURITY_HEADERS } from './security-headers';
 import { listenProblem } from './start-error';
+import { RuntimeMetrics } from './metrics';
+import { registerMetricsRoute } from './metrics-route';
 import { Store } from './store/store';
 import { claimStore } from './store-owner';
 import { deliveryAgent } from './destination-policy';
@@ -85,7 +87,15 @@ export function createRuntime(
     apiBase: config.apiBase,
     retryScheduleMs: config.retryScheduleMs,
   };
-  const processor = new BatchProcessor(store, app, enrichment, { maxBundles: config.maxEventBundles, maxBytes: config.maxEventBundleBytes }, config.drift ? new DriftBook(store, app) : undefined);
+  const metrics = config.metrics ? new RuntimeMetrics(store, app, () => clock.now(), config.drift) : undefined;
+  const processor = new BatchProcessor(
+    store,
+    app,
+    enrichment,
+    { maxBundles: config.maxEventBundles, maxBytes: config.maxEventBundleBytes },
+    config.drift ? new DriftBook(store, app) : undefined,
+    metrics && ((event, status) => metrics.processedAs(event.webhook_id, event.type, status)),
+  );
   const engine = new Engine(
     store,
     processor,
@@ -97,6 +107,7 @@ export function createRuntime(
       concurrency: config.deliveryConcurrency,
       dispatcher: deliveryAgent({ allowPrivate: config.allowPrivateDestinations, connectTimeoutMs: config.deliveryTimeoutMs, lookup: options.lookup }),
       random: options.random,
+      onAttempt: metrics && ((trigger, outcome) => metrics.attempted(trigger, outcome)),
     },
     (error) => server.log.error({ err: error }, 'background processing failed; it will be retried'),
   );
@@ -118,7 +129,11 @@ export function createRuntime(
   });
   registerHealthRoute(server, store, () => clock.now());
   const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs, (events, now) => processor.processOnStore(events, now));
-  registerIngestRoute(server, { store, app, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick() });
+  registerIngestRoute(server, { store, app, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick(), onAcknowledged: metrics && ((...args) => metrics.acknowledged(...args)) });
+  if (metrics) {
+    const limits = { requestsPerMinute: config.adminRequestsPerMinute, failedSignInsPerMinute: config.failedSignInsPerMinute };
+    registerMetricsRoute(server, metrics, { adminToken, scrapeToken: config.metricsToken, ...limits });
+  }
   // Every admin route lives in this one scope, so the router (which decodes the path) decides that the token is
   // needed: no spelling of a path reaches an admin handler without it.
   // Rate limits count per address; authenticated calls and wrong tokens each have their own (see config.ts).

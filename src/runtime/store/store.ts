@@ -89,6 +89,10 @@ export class Store {
       openDeliveryCounts: db.prepare<[], { trigger_id: string; status: DeliveryRow['status']; count: number }>(
         "SELECT trigger_id, status, COUNT(*) AS count FROM deliveries WHERE status IN ('pending', 'dead', 'stopped') GROUP BY trigger_id, status",
       ),
+      oldestPendingEvent: db.prepare<[], { received_at: number }>("SELECT received_at FROM events WHERE status = 'pending' ORDER BY id LIMIT 1"),
+      oldestPendingDelivery: db.prepare<[], { created_at: number }>(
+        "SELECT b.created_at FROM deliveries d JOIN bundles b ON b.id = d.bundle_id WHERE d.status = 'pending' ORDER BY d.id LIMIT 1",
+      ),
       forwardingTriggers: db.prepare<[], TriggerRow>('SELECT * FROM triggers WHERE destination_url IS NOT NULL ORDER BY created_at, id'),
       headDeliveryOf: db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE trigger_id = ? AND status = 'pending' ORDER BY id LIMIT 1"),
       deadDeliveries: db.prepare<[], DeliveryRow>("SELECT * FROM deliveries WHERE status = 'dead' ORDER BY id"),
