@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Load, pacedLoad } from './paced';
+import { metricsMicrosPerEvent } from './metrics-calls';
 import { parseSize, saleTemplate } from './payloads';
 
 interface Options {
@@ -122,6 +123,7 @@ async function drive(url: string, template: string, opts: Options): Promise<Load
 
 async function api(port: number, path: string): Promise<any> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  if (!response.ok && path !== '/health') throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
   return response.json();
 }
 
@@ -181,6 +183,14 @@ function printCost(feature: Feature, cost: { on: number[]; off: number[]; cost: 
   console.log(`${feature.label}: pipeline ${cost.on.join(', ')} req/s on vs ${cost.off.join(', ')} off (interleaved); cost ${Math.round(cost.cost * 100)} % of the median (goal < ${feature.goal * 100} %)`);
 }
 
+/** The metrics calls' time per event as a share of one event's time at the pipeline's rate: a ratio the machine's load swings move far less. */
+function metricsShare(pipelineRps: number): { microsPerEvent: number; share: number } {
+  const microsPerEvent = round(metricsMicrosPerEvent());
+  const share = Math.round((microsPerEvent / (1_000_000 / pipelineRps)) * 10_000) / 10_000;
+  console.log(`metrics calls: ${microsPerEvent} µs per event, ${(share * 100).toFixed(2)} % of an event's time at ${pipelineRps} req/s (goal < ${METRICS.goal * 100} %)`);
+  return { microsPerEvent, share };
+}
+
 async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
   const template = saleTemplate(opts.body);
@@ -191,7 +201,9 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, '..', 'tsconfig.build.json')], { stdio: 'inherit' });
     if (opts.onlyDrift || opts.onlyMetrics) {
       const feature = opts.onlyDrift ? DRIFT : METRICS;
-      printCost(feature, await featureCost(feature, root, template, opts));
+      const cost = await featureCost(feature, root, template, opts);
+      printCost(feature, cost);
+      if (opts.onlyMetrics) metricsShare(Math.max(...cost.on));
       return;
     }
     const limit = await measure('limit.ts', join(root, 'limit'), '/', template, opts);
@@ -247,10 +259,11 @@ async function main(): Promise<void> {
     console.log(`integrity: ${acknowledged} acknowledged, ${after.events} stored (${after.events - acknowledged} more were in flight at the end), lost ${lost}; ${after.bundles} of ${expectedBundles} bundles, duplicated ${after.duplicated}` + (lost === 0 && after.duplicated === 0 && complete ? ' — OK' : ' — FAILED'));
     if (drift) printCost(DRIFT, drift);
     if (metrics) printCost(METRICS, metrics);
+    const metricsCalls = metricsShare(pipelineRps);
     console.log(`mapping: slowest module ${slowestMapping} bundles/s per core (goal ≥ 100000)`);
     for (const [module, rate] of Object.entries(mapping)) console.log(`  ${module.padEnd(40)} ${rate}`);
 
-    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, drift: drift ?? null, metrics: metrics ?? null, mappingPerSecond: mapping, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half } };
+    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, drift: drift ?? null, metrics: metrics ?? null, metricsCalls, mappingPerSecond: mapping, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half } };
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('\nwrote bench/results/latest.json');

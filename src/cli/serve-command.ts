@@ -22,6 +22,7 @@ interface ServeOptions {
   adminToken?: string;
   publicUrl?: string;
   allowPrivateDestinations?: boolean;
+  alertUrl?: string;
 }
 
 function settingsFromEnv(io: CliIo): Partial<RuntimeConfig> {
@@ -70,6 +71,7 @@ export function serveCommand(io: CliIo): Command {
     .option('--admin-token <token>', 'use this admin token instead of the generated one; prefer env PLUGNPAID_ADMIN_TOKEN, as a flag it shows in ps and shell history')
     .option('--public-url <url>', 'the https:// URL Plug&Paid reaches this server at (a tunnel or a public host), for printed webhook URLs (env PLUGNPAID_PUBLIC_URL)', publicUrlArgument)
     .option('--allow-private-destinations', 'let triggers forward to loopback, private and link-local addresses, e.g. a service on this host (env PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS=1)')
+    .option('--alert-url <url>', 'send operational alerts (a destination failing, dead deliveries, unknown event types, failed events) to this URL, signed (env PLUGNPAID_ALERT_URL)')
     .action(async (options: ServeOptions) => {
       const config: Partial<RuntimeConfig> = { ...settingsFromEnv(io) };
       if (options.host) config.host = options.host;
@@ -79,6 +81,7 @@ export function serveCommand(io: CliIo): Command {
       if (options.adminToken) config.adminToken = options.adminToken;
       if (options.publicUrl) config.publicUrl = options.publicUrl;
       if (options.allowPrivateDestinations) config.allowPrivateDestinations = true;
+      if (options.alertUrl) config.alertUrl = options.alertUrl;
       const { runtime, address } = await started(io, { ...config, app: validAppFor(io, config.appDir, 'Not serving') });
       const dataDir = config.dataDir ?? DEFAULT_CONFIG.dataDir;
       const { app } = runtime;
@@ -107,6 +110,11 @@ export function serveCommand(io: CliIo): Command {
         io.stdout(`  Admin token: ${runtime.adminToken}\n               (shown once; kept in ${adminTokenFile(dataDir)}, mode 0600)\n`);
       } else {
         io.stdout(`  Admin token: ${config.adminToken ? 'as configured' : `in ${adminTokenFile(dataDir)}`}\n`);
+      }
+      if (runtime.alertSecretCreated) {
+        io.stdout(`  Alerts:      to ${config.alertUrl}, signed with ${runtime.alertSecretCreated}\n               (shown once; verify them as Standard Webhooks)\n`);
+      } else if (config.alertUrl) {
+        io.stdout(`  Alerts:      to ${config.alertUrl}, signed with the alert secret shown at its first start\n`);
       }
       const signing = needed ? `PLUGNPAID_WEBHOOK_PARAMETERS='{${needed}}' ` : '';
       io.stdout(`  Try it:      ${tokenVariable}${signing}npx plugnpaid-connector send ${app.modules[0].name}${appFlag} ${client}\n`);

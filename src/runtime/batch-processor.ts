@@ -41,7 +41,7 @@ export class BatchProcessor {
     private readonly limits: EventLimits,
     private readonly drift?: DriftBook,
     /** Told each event's processing outcome once it is written (metrics). */
-    private readonly onProcessed?: (event: EventRow, status: EventStatus) => void,
+    private readonly onProcessed?: (event: EventRow, status: EventStatus, error: string | null) => void,
   ) {
     this.search = new SearchIndex(store);
   }
@@ -93,7 +93,7 @@ export class BatchProcessor {
         return;
       }
       writePlan(this.store, plan, now);
-      this.onProcessed?.(plan.event, plan.status);
+      this.onProcessed?.(plan.event, plan.status, plan.error);
       this.search.indexOne(routed, eligible[index].parsed);
       processed.push({ routed, parsed: eligible[index].parsed });
       if (plan.bundles.some((bundle) => bundle.trigger.destination_url)) background = true;
@@ -130,7 +130,7 @@ export class BatchProcessor {
       }
       chunk.push(() => {
         finishPlan(this.store, plan, now);
-        this.onProcessed?.(plan.event, plan.status);
+        this.onProcessed?.(plan.event, plan.status, plan.error);
         this.search.indexOne(event);
         this.drift?.record([{ routed: event }]);
       });
@@ -145,7 +145,7 @@ export class BatchProcessor {
       if (interrupted.processing_starts < 2) return [interrupted];
       const routing = JSON.stringify({ reason: QUARANTINE_REASON, triggers: [] });
       sql.quarantineEvent.run(routing, QUARANTINE_REASON, now, interrupted.id);
-      this.onProcessed?.(interrupted, 'failed');
+      this.onProcessed?.(interrupted, 'failed', QUARANTINE_REASON);
     }
     const pending = sql.pendingEvents.all(BATCH);
     return pending.length < BATCH ? [...pending, ...sql.dueRetries.all(now, BATCH - pending.length)] : pending;

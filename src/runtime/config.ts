@@ -50,6 +50,12 @@ export interface RuntimeConfig {
   metrics: boolean;
   /** A token that may read /metrics only (besides the admin token), for a Prometheus server. */
   metricsToken?: string;
+  /** Where operational alerts go (Standard Webhooks, signed with the alert secret); none when unset. */
+  alertUrl?: string;
+  /** At most one alert per kind and subject (a trigger, an event type) in this many ms. */
+  alertIntervalMs: number;
+  /** Failed delivery attempts in a row, of one trigger, that make a `delivery.failing` alert. */
+  alertFailingAfter: number;
 }
 
 export const DEFAULT_CONFIG: RuntimeConfig = {
@@ -82,6 +88,9 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   logLevel: 'warn',
   drift: true,
   metrics: true,
+  // An operator wants to hear that something broke, not every time it breaks again: a quarter of an hour apart.
+  alertIntervalMs: 15 * 60_000,
+  alertFailingAfter: 3,
 };
 
 /** A setting that cannot be used as given; the message names it and says what it accepts. */
@@ -150,6 +159,9 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_API_BASE) config.apiBase = env.PLUGNPAID_API_BASE;
   if (env.PLUGNPAID_DRIFT) config.drift = !['off', 'false', '0', 'no'].includes(env.PLUGNPAID_DRIFT.toLowerCase());
   if (env.PLUGNPAID_METRICS) config.metrics = !['off', 'false', '0', 'no'].includes(env.PLUGNPAID_METRICS.toLowerCase());
+  if (env.PLUGNPAID_ALERT_URL) config.alertUrl = env.PLUGNPAID_ALERT_URL;
+  if (env.PLUGNPAID_ALERT_INTERVAL_MS) config.alertIntervalMs = wholeNumber(env.PLUGNPAID_ALERT_INTERVAL_MS, 'PLUGNPAID_ALERT_INTERVAL_MS', 0);
+  if (env.PLUGNPAID_ALERT_FAILING_AFTER) config.alertFailingAfter = wholeNumber(env.PLUGNPAID_ALERT_FAILING_AFTER, 'PLUGNPAID_ALERT_FAILING_AFTER', 1);
   if (env.PLUGNPAID_METRICS_TOKEN) {
     if (env.PLUGNPAID_METRICS_TOKEN.length < 16) throw new ConfigError('PLUGNPAID_METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 16)');
     config.metricsToken = env.PLUGNPAID_METRICS_TOKEN;

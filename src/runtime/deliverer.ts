@@ -18,8 +18,8 @@ export interface DeliveryOptions {
   random?: () => number;
   /** Called when a delivery attempt throws (a store error); the attempt is tried again later. */
   onError?: (error: unknown) => void;
-  /** Called with each attempt's outcome once it is stored (metrics). */
-  onAttempt?: (triggerId: string, outcome: 'delivered' | 'retry' | 'dead') => void;
+  /** Called with each attempt's outcome once it is stored (metrics, alerts). */
+  onAttempt?: (delivery: DeliveryRow, outcome: 'delivered' | 'retry' | 'dead', httpStatus: number | null, error: string | null) => void;
 }
 
 /** The longest a destination's Retry-After can park a delivery beyond the next scheduled retry. */
@@ -145,7 +145,7 @@ export class Deliverer {
       this.store.sql.updateDelivery.run(status, delivery.attempts + 1, nextAt, httpStatus, error, status === 'delivered' ? now : null, now, delivery.id);
       this.store.sql.insertAttempt.run(delivery.id, now, outcome, httpStatus, error);
     });
-    this.options.onAttempt?.(delivery.trigger_id, outcome);
+    this.options.onAttempt?.(delivery, outcome, httpStatus, error);
   }
 
   private async post(url: string, body: string, headers: Record<string, string>): Promise<{ status?: number; error: string; retryAfterMs?: number; refused?: boolean }> {

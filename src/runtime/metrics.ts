@@ -80,23 +80,34 @@ export class RuntimeMetrics {
 
   /** An event acknowledged (stored, or recognised as a duplicate), `ms` after its request arrived. */
   acknowledged(webhook: string, type: string | null, duplicate: boolean, ms: number): void {
-    this.received.inc({ webhook, type: this.typeLabel(type), duplicate: String(duplicate) });
+    const label = this.typeLabel(type);
+    this.child(this.received, `${webhook} ${label} ${duplicate}`, () => ({ webhook, type: label, duplicate: String(duplicate) })).inc();
     this.ackSeconds.observe(ms / 1000);
   }
 
   /** An event's processing outcome, as stored. */
   processedAs(webhook: string, type: string | null, status: EventStatus): void {
-    this.processed.inc({ webhook, type: this.typeLabel(type), status });
+    const label = this.typeLabel(type);
+    this.child(this.processed, `${webhook} ${label} ${status}`, () => ({ webhook, type: label, status })).inc();
   }
 
   /** One delivery attempt's outcome. */
   attempted(trigger: string, outcome: Exclude<AttemptOutcome, 'replayed'>): void {
-    this.attempts.inc({ trigger, outcome });
+    this.child(this.attempts, `${trigger} ${outcome}`, () => ({ trigger, outcome })).inc();
   }
 
   /** The text a Prometheus server scrapes. */
   async text(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  // prom-client hashes the label object on every inc(); its child for a label set, kept once, does not.
+  private readonly children = new Map<string, { inc(): void }>();
+  private child<L extends string>(counter: Counter<L>, key: string, labels: () => Partial<Record<L, string>>): { inc(): void } {
+    const id = `${counter === this.received ? 'r' : counter === this.processed ? 'p' : 'a'} ${key}`;
+    let found = this.children.get(id);
+    if (!found) this.children.set(id, (found = counter.labels(labels())));
+    return found;
   }
 
   private typeLabel(type: string | null): string {

@@ -24,12 +24,13 @@ import { registerInspector } from './inspector-route';
 import { rejectNonPathTargets } from './request-target';
 import { ensureDefaultWebhook } from './resources';
 import { SECURITY_HEADERS } from './security-headers';
-import { listenProblem } from './start-error';
+import { listenProblem, StartError } from './start-error';
+import { Alerter, alertSecret } from './alerts';
 import { RuntimeMetrics } from './metrics';
 import { registerMetricsRoute } from './metrics-route';
 import { Store } from './store/store';
 import { claimStore } from './store-owner';
-import { deliveryAgent } from './destination-policy';
+import { deliveryAgent, destinationProblem } from './destination-policy';
 import { webhookView } from './views';
 
 /** A running (or ready) runtime: the server, its store and engine, and what first start created. */
@@ -43,6 +44,10 @@ export interface Runtime {
   /** Every route the router holds (method and path pattern), as registered: what a route audit walks. */
   routes: ReadonlyArray<{ method: string; url: string }>;
   defaultWebhook?: ReturnType<typeof webhookView>;
+  /** The alert signing secret when this start made it (shown once); undefined otherwise. */
+  alertSecretCreated?: string;
+  /** Sends operational alerts, when an alert URL is configured. */
+  alerter?: Alerter;
   baseUrl(): string;
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -60,6 +65,8 @@ export function createRuntime(
   const config: RuntimeConfig = { ...DEFAULT_CONFIG, ...options };
   const clock = options.clock ?? systemClock;
   const app = options.app ?? loadApp(config.appDir);
+  const alertProblem = config.alertUrl === undefined ? undefined : destinationProblem(config.alertUrl, config.allowPrivateDestinations);
+  if (alertProblem) throw new StartError(`the alert URL (PLUGNPAID_ALERT_URL or --alert-url) cannot be used: ${alertProblem.replace(/^destination\.url /, 'it ')}`);
   const store = new Store(config.dataDir, config.sync);
   try {
     claimStore(store, app, config.dataDir);
@@ -88,13 +95,30 @@ export function createRuntime(
     retryScheduleMs: config.retryScheduleMs,
   };
   const metrics = config.metrics ? new RuntimeMetrics(store, app, () => clock.now(), config.drift) : undefined;
+  const dispatcher = deliveryAgent({ allowPrivate: config.allowPrivateDestinations, connectTimeoutMs: config.deliveryTimeoutMs, lookup: options.lookup });
+  const alerts = config.alertUrl === undefined ? undefined : alertSecret(store);
+  const alerter =
+    config.alertUrl === undefined || !alerts
+      ? undefined
+      : new Alerter(store, app, clock, {
+          url: config.alertUrl,
+          secret: alerts.secret,
+          dispatcher,
+          intervalMs: config.alertIntervalMs,
+          failingAfter: config.alertFailingAfter,
+          timeoutMs: config.deliveryTimeoutMs,
+          onError: (error) => server.log.warn({ err: error }, 'an alert could not be sent'),
+        });
   const processor = new BatchProcessor(
     store,
     app,
     enrichment,
     { maxBundles: config.maxEventBundles, maxBytes: config.maxEventBundleBytes },
     config.drift ? new DriftBook(store, app) : undefined,
-    metrics && ((event, status) => metrics.processedAs(event.webhook_id, event.type, status)),
+    (event, status, error) => {
+      metrics?.processedAs(event.webhook_id, event.type, status);
+      alerter?.processed(event, status, error);
+    },
   );
   const engine = new Engine(
     store,
@@ -105,9 +129,12 @@ export function createRuntime(
       timeoutMs: config.deliveryTimeoutMs,
       maxResponseBytes: 64 * 1024,
       concurrency: config.deliveryConcurrency,
-      dispatcher: deliveryAgent({ allowPrivate: config.allowPrivateDestinations, connectTimeoutMs: config.deliveryTimeoutMs, lookup: options.lookup }),
+      dispatcher,
       random: options.random,
-      onAttempt: metrics && ((trigger, outcome) => metrics.attempted(trigger, outcome)),
+      onAttempt: (delivery, outcome, httpStatus, error) => {
+        metrics?.attempted(delivery.trigger_id, outcome);
+        alerter?.attempted(delivery, outcome, httpStatus, error);
+      },
     },
     (error) => server.log.error({ err: error }, 'background processing failed; it will be retried'),
   );
@@ -161,6 +188,8 @@ export function createRuntime(
     app,
     adminToken,
     adminTokenCreated,
+    alertSecretCreated: alerts?.created ? alerts.secret : undefined,
+    alerter,
     routes,
     baseUrl,
     async listen() {
@@ -176,6 +205,7 @@ export function createRuntime(
     async close() {
       await server.close();
       await engine.close();
+      await alerter?.settle();
       store.close();
     },
   };

@@ -59,6 +59,8 @@ const OTHER_PROGRAMS: Record<string, (words: string[]) => void> = {
   // SQLite's own shell, for the backup line
   sqlite3: (words) => expect(words[1]).to.equal('data/plugnpaid.sqlite'),
   cat: () => undefined,
+  // the metrics scrape, against the local runtime with its admin token
+  curl: (words) => expect(words.join(' ')).to.contain('http://127.0.0.1:8787/metrics'),
 };
 
 /** Parses a CLI command line with the real program, every action replaced by nothing: only the parser judges it. */

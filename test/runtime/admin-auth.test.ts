@@ -8,6 +8,8 @@ const app = loadApp();
 
 // The routes anyone may call; every other route the router holds is an admin route and must demand the token.
 const PUBLIC_ROUTES = [...INSPECTOR_PATHS.flatMap((path) => [`GET ${path}`, `HEAD ${path}`]), 'GET /health', 'HEAD /health', 'POST /hooks/:token'];
+// The Prometheus scrape: not an admin route, but behind the admin token (or the scrape token) all the same.
+const SCRAPE_ROUTES = ['GET /metrics', 'HEAD /metrics'];
 
 describe('the admin API: authentication decided by the route', () => {
   let runtime: TestRuntime;
@@ -29,7 +31,7 @@ describe('the admin API: authentication decided by the route', () => {
   });
   after(async () => runtime.destroy());
 
-  const adminRoutes = () => runtime.runtime.routes.filter((route) => !PUBLIC_ROUTES.includes(`${route.method} ${route.url}`));
+  const adminRoutes = () => runtime.runtime.routes.filter((route) => ![...PUBLIC_ROUTES, ...SCRAPE_ROUTES].includes(`${route.method} ${route.url}`));
   // A real id for each parameter, so a handler reached by mistake would succeed instead of answering 404.
   const concrete = (url: string) => url.replace(/\/([a-z]+)\/:[a-zA-Z]+/g, (_all, collection: string) => `/${collection}/${ids[collection] ?? '1'}`);
   const line = (method: string, target: string) => `${method} ${target} HTTP/1.1`;
@@ -64,6 +66,19 @@ describe('the admin API: authentication decided by the route', () => {
       }
     }
     expect(refused).to.deep.equal([]);
+  });
+
+  it('answers 401 on the metrics scrape without a token or with a wrong one, however the path is spelled', async () => {
+    expect(runtime.runtime.routes.map((route) => `${route.method} ${route.url}`)).to.include.members(SCRAPE_ROUTES);
+    const refused: string[] = [];
+    for (const method of ['GET', 'HEAD']) {
+      for (const [target, headers] of [['/metrics', {}], ['/metrics', bearer('pnpadm_wrong')], ['/%6detrics', {}], ['/%6D%65trics', bearer('pnpadm_wrong')], ['//metrics', {}]] as const) {
+        const answer = await rawRequest(port, line(method, target), headers);
+        if (![401, 404].includes(answer.status)) refused.push(`${method} ${target} answered ${answer.status}`);
+      }
+    }
+    expect(refused).to.deep.equal([]);
+    expect((await rawRequest(port, line('GET', '/%6detrics'), bearer(runtime.runtime.adminToken))).status).to.equal(200);
   });
 
   it('answers 400 to absolute-form request lines on every admin route, with or without the token', async () => {
