@@ -20,3 +20,12 @@ export function wholeNumberArgument(what: string, min: number, max?: number): (t
 
 /** `--public-url`: refused before the command runs unless it is an absolute http(s) URL. */
 export const publicUrlArgument = optionParser((text) => publicUrl(text, '--public-url'));
+
+/** An option parser for a number above 0 (a rate such as 0.5): Commander refuses anything else before the command runs. */
+export function positiveNumber(what: string): (text: string) => number {
+  return optionParser((text) => {
+    const value = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0)) throw new ConfigError(`${what} must be a number above 0, e.g. 2 or 0.5, not ${JSON.stringify(text)}`);
+    return value;
+  });
+}

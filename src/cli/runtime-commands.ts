@@ -13,7 +13,7 @@ import { SecretOptions, secretFromOptions, withSecretOptions } from './webhook-s
 import { loadAppFor } from './load';
 import { unknownModuleMessage, unreadableFileMessage } from './cli-inputs';
 import { usesColour } from './human-output';
-import { wholeNumberArgument } from './options';
+import { positiveNumber, wholeNumberArgument } from './options';
 import { formatBulkReplay, formatDeliveries, formatEvent, formatEvents, formatTriggers, formatWebhooks } from './runtime-views';
 import { MAX_PAGE, PAGE } from '../runtime/paging';
 
@@ -78,11 +78,17 @@ export function triggersCommand(io: CliIo): Command {
       .argument('<webhook>', 'webhook id')
       .argument('<module>', 'module folder name, e.g. watch-one-time-sale')
       .option('--parameters <json>', 'parameter values as JSON')
-      .option('--forward-to <url>', 'forward bundles to this URL (default: keep them for pulling)'),
-  ).action(async (webhook: string, module: string, o: ClientOptions & { parameters?: string; forwardTo?: string }) => {
+      .option('--forward-to <url>', 'forward bundles to this URL (default: keep them for pulling)')
+      .option('--max-per-second <rate>', 'with --forward-to: start at most this many deliveries a second (a destination with a rate limit, e.g. 0.5)', positiveNumber('--max-per-second')),
+  ).action(async (webhook: string, module: string, o: ClientOptions & { parameters?: string; forwardTo?: string; maxPerSecond?: number }) => {
     const parameters = o.parameters === undefined ? {} : parameterJson(io, o.parameters);
     const path = `/api/webhooks/${encodeURIComponent(webhook)}/triggers`;
-    const created = await callRuntime(io, o, 'POST', path, { module, parameters, destination: o.forwardTo ? { url: o.forwardTo } : undefined });
+    if (o.maxPerSecond !== undefined && !o.forwardTo) {
+      io.stderr('--max-per-second paces forwarding: give the destination with --forward-to <url>\n');
+      throw new ExitCode(2);
+    }
+    const destination = o.forwardTo ? { url: o.forwardTo, ...(o.maxPerSecond === undefined ? {} : { maxPerSecond: o.maxPerSecond }) } : undefined;
+    const created = await callRuntime(io, o, 'POST', path, { module, parameters, destination });
     print(io, created);
     const others = (await callRuntime(io, o, 'GET', path)).items.filter((trigger: { id: string; module: string }) => trigger.module === created.module && trigger.id !== created.id);
     if (others.length > 0) {

@@ -42,6 +42,8 @@ export function signMessage(secret: string, id: string, timestamp: number, body:
  */
 export class Deliverer {
   private readonly inflight = new Map<string, Promise<void>>();
+  /** When each paced trigger may start its next delivery (epoch ms): its destination's maxPerSecond. */
+  private readonly pacedUntil = new Map<string, number>();
   private started = 0;
 
   constructor(
@@ -56,7 +58,10 @@ export class Deliverer {
     let count = 0;
     for (const delivery of this.store.sql.headDeliveries.all()) {
       if (this.inflight.size >= this.options.concurrency) break;
-      if (this.inflight.has(delivery.trigger_id) || (delivery.next_attempt_at ?? 0) > now) continue;
+      if (this.inflight.has(delivery.trigger_id) || this.dueAt(delivery) > now) continue;
+      // A paced trigger waits for its turn without holding a slot, so other triggers go on.
+      if (delivery.max_per_second) this.pacedUntil.set(delivery.trigger_id, now + 1000 / delivery.max_per_second);
+      else this.pacedUntil.delete(delivery.trigger_id);
       const run = this.attempt(delivery)
         .catch((error) => this.options.onError?.(error))
         .finally(() => {
@@ -92,8 +97,13 @@ export class Deliverer {
     const times = this.store.sql.headDeliveries
       .all()
       .filter((delivery) => !this.inflight.has(delivery.trigger_id))
-      .map((delivery) => delivery.next_attempt_at ?? 0);
+      .map((delivery) => this.dueAt(delivery));
     return times.length ? Math.min(...times) : undefined;
+  }
+
+  // The later of the delivery's own time and its trigger's pacing.
+  private dueAt(delivery: DeliveryRow): number {
+    return Math.max(delivery.next_attempt_at ?? 0, this.pacedUntil.get(delivery.trigger_id) ?? 0);
   }
 
   private async attempt(delivery: DeliveryRow): Promise<void> {

@@ -46,6 +46,9 @@ export function createWebhook(store: Store, app: AppDefinition, clock: Clock, in
   return row;
 }
 
+// A trigger paced faster than this gains nothing over no pacing (deliveries to one trigger go one at a time).
+const MAX_RATE = 1000;
+
 /** Attaches a Watch module to a webhook, checking its parameters against the module definition. */
 export function createTrigger(
   store: Store,
@@ -62,12 +65,18 @@ export function createTrigger(
   const problems = parameterProblems(module.name, module.parameters, parameters);
   if (problems.length > 0) throw new RequestError(400, problems.join('; '));
   let url: string | null = null;
+  let maxPerSecond: number | null = null;
   if (input.destination !== undefined && input.destination !== null) {
-    const destination = input.destination as { url?: unknown };
+    const destination = input.destination as { url?: unknown; maxPerSecond?: unknown };
     if (!isRecord(destination) || typeof destination.url !== 'string') throw new RequestError(400, 'destination.url must be an http(s) URL');
     const problem = destinationProblem(destination.url, allowPrivateDestinations);
     if (problem) throw new RequestError(400, problem);
     url = destination.url;
+    if (destination.maxPerSecond !== undefined && destination.maxPerSecond !== null) {
+      const rate = destination.maxPerSecond;
+      if (typeof rate !== 'number' || !(rate > 0) || rate > MAX_RATE) throw new RequestError(400, `destination.maxPerSecond must be a number of deliveries per second above 0 and at most ${MAX_RATE} (e.g. 0.5 for one every 2 s), not ${JSON.stringify(rate)}`);
+      maxPerSecond = rate;
+    }
   }
   const row: TriggerRow = {
     id: newId('trg'),
@@ -78,8 +87,9 @@ export function createTrigger(
     signing_secret: url ? newSigningSecret() : null,
     stopped_reason: null,
     created_at: clock.now(),
+    max_per_second: maxPerSecond,
   };
-  store.sql.insertTrigger.run(row.id, row.webhook_id, row.module, row.parameters, row.destination_url, row.signing_secret, row.created_at);
+  store.sql.insertTrigger.run(row.id, row.webhook_id, row.module, row.parameters, row.destination_url, row.signing_secret, row.created_at, row.max_per_second);
   return row;
 }
 

@@ -21,7 +21,7 @@ export function triggerView(row: TriggerRow) {
     webhookId: row.webhook_id,
     module: row.module,
     parameters: JSON.parse(row.parameters) as Record<string, unknown>,
-    destination: row.destination_url ? { url: row.destination_url } : null,
+    destination: row.destination_url ? { url: row.destination_url, maxPerSecond: row.max_per_second } : null,
     stopped: row.stopped_reason,
     createdAt: new Date(row.created_at).toISOString(),
   };

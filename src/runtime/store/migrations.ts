@@ -132,4 +132,8 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX deliveries_by_status ON deliveries(status, id);
   CREATE INDEX deliveries_by_trigger_status ON deliveries(trigger_id, status, id);
   `,
+  // A destination with a rate limit: the deliveries per second a trigger may start at most (NULL: no limit).
+  `
+  ALTER TABLE triggers ADD COLUMN max_per_second REAL;
+  `,
 ];

@@ -16,6 +16,8 @@ export interface TriggerRow {
   signing_secret: string | null;
   stopped_reason: string | null;
   created_at: number;
+  /** Deliveries this trigger may start per second at most; null when its destination sets no limit. */
+  max_per_second: number | null;
 }
 
 /** Every event status; `retrying`: a module could not fetch its object from the API yet; the event waits for `retry_at`. */

@@ -30,7 +30,7 @@ export class Store {
       triggersOf: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE webhook_id = ? ORDER BY created_at, id'),
       triggerById: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE id = ?'),
       insertTrigger: db.prepare(
-        'INSERT INTO triggers (id, webhook_id, module, parameters, destination_url, signing_secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO triggers (id, webhook_id, module, parameters, destination_url, signing_secret, created_at, max_per_second) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       deleteTrigger: db.prepare('DELETE FROM triggers WHERE id = ?'),
       stopTrigger: db.prepare('UPDATE triggers SET stopped_reason = ? WHERE id = ?'),
@@ -68,8 +68,8 @@ export class Store {
         'SELECT d.* FROM deliveries d JOIN bundles b ON b.id = d.bundle_id WHERE b.event_id = ? ORDER BY d.id',
       ),
       deliveryById: db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?'),
-      headDeliveries: db.prepare<[], DeliveryRow>(
-        "SELECT d.* FROM deliveries d JOIN (SELECT trigger_id, MIN(id) AS id FROM deliveries WHERE status = 'pending' GROUP BY trigger_id) h ON h.id = d.id",
+      headDeliveries: db.prepare<[], DeliveryRow & { max_per_second: number | null }>(
+        "SELECT d.*, t.max_per_second FROM deliveries d JOIN (SELECT trigger_id, MIN(id) AS id FROM deliveries WHERE status = 'pending' GROUP BY trigger_id) h ON h.id = d.id LEFT JOIN triggers t ON t.id = d.trigger_id",
       ),
       updateDelivery: db.prepare(
         'UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ?, updated_at = ? WHERE id = ?',
