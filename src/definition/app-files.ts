@@ -28,6 +28,8 @@ interface Entry {
  */
 export class AppFiles {
   private readonly cache = new Map<string, Entry>();
+  /** What each shared file's meta-schema check found, so a file many modules use is checked once. */
+  private readonly checks = new Map<string, Problem[]>();
 
   constructor(
     readonly dir: string,
@@ -78,6 +80,24 @@ export class AppFiles {
       this.problems.push({ file, pointer: pointer + pointerOf(error), module, message: describeAjvError(error), ...(suggestion ? { suggestion } : {}) });
     }
     return false;
+  }
+
+  /**
+   * Whether a file that was read conforms to a meta-schema, checked once; its problems are recorded again for
+   * each module that needs it, so the report lists them all on the one problem.
+   */
+  conforms(file: string, meta: MetaSchemaName, module?: string): boolean {
+    const key = `${meta} ${file}`;
+    let found = this.checks.get(key);
+    if (!found) {
+      const read = this.tryRead(file);
+      const own: Problem[] = [];
+      if ('value' in read) new AppFiles(this.dir, own).check(read.value, meta, file);
+      found = own;
+      this.checks.set(key, found);
+    }
+    this.problems.push(...found.map((problem) => (module ? { ...problem, module } : problem)));
+    return found.length === 0;
   }
 
   /** The text of a file that was read, for turning pointers into line:column. */

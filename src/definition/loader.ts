@@ -90,7 +90,7 @@ export function inspectApp(dir: string = DEFAULT_APP_DIR): LoadResult {
 
   const payloadSchemas: Record<string, JsonSchema> = {};
   for (const [kind, file] of Object.entries(components.payloads)) {
-    const schema = resolveSchemaFile(file, files, problems, undefined, named(`/payloads/${kind}`));
+    const schema = resolveSchemaFile(file, 'payload', files, problems, undefined, named(`/payloads/${kind}`));
     if (schema) payloadSchemas[kind] = schema;
   }
 
@@ -193,13 +193,9 @@ function loadModule(
     samples: `modules/${name}/samples.json`,
   };
   const raw = files.readChecked<RawModule>(paths.module, 'module', name, entry);
-  const rawOutput = files.read(paths.output, name, entry);
-  const outputConforms = rawOutput !== undefined && files.check(rawOutput, 'output', paths.output, '', name);
+  const output = resolveSchemaFile(paths.output, 'output', files, files.problems, name, entry);
   const samples = loadSamples(files, paths.samples, name, entry);
-  if (!raw || !outputConforms) return undefined;
-
-  const output = resolveSchemaFile(paths.output, files, files.problems, name);
-  if (!output) return undefined;
+  if (!raw || !output) return undefined;
   const parameters = raw.parameters.flatMap((entry, index) => {
     if (typeof entry !== 'string') return [entry];
     // Shared parameters that could not be loaded are reported once, in their own file.

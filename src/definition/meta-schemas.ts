@@ -16,6 +16,7 @@ export type MetaSchemaName =
   | 'events'
   | 'module'
   | 'output'
+  | 'payload'
   | 'samples';
 
 let compiled: Record<string, ValidateFunction> | undefined;

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { isRecord } from '../iml/values';
 import type { AppFiles, Reference } from './app-files';
+import type { MetaSchemaName } from './meta-schemas';
 import { Problem } from './problems';
 import { pointerSegments } from './source-map';
 import { bindSubject, bindSubjectPath } from './subject';
@@ -41,6 +42,8 @@ const DEFINING_KEYWORDS = ['type', 'properties', 'x-iml'];
 
 interface Walk {
   files: AppFiles;
+  /** The meta-schema every file of the schema (the root and each file a `$ref` reaches) must conform to. */
+  meta: MetaSchemaName;
   problems: Problem[];
   module?: string;
   /** Set when something the schema needs could not be resolved: it is then not used, so nothing cascades. */
@@ -49,13 +52,14 @@ interface Walk {
 
 /**
  * Resolves a schema file into one self-contained schema: `$ref`s (file-relative) are inlined, `allOf` parts
- * merged, and `$` in `x-iml` templates bound to the `x-iml-subject` in force. Problems are collected; the
- * schema is undefined when a part of it is missing or broken.
+ * merged, and `$` in `x-iml` templates bound to the `x-iml-subject` in force. Each file it reads is checked
+ * against `meta` first (once, however many modules share it). Problems are collected; the schema is undefined
+ * when a part of it is missing, broken or not a schema the engine can use.
  */
-export function resolveSchemaFile(file: string, files: AppFiles, problems: Problem[], module?: string, from?: Reference): JsonSchema | undefined {
+export function resolveSchemaFile(file: string, meta: MetaSchemaName, files: AppFiles, problems: Problem[], module?: string, from?: Reference): JsonSchema | undefined {
   const root = files.read(file, module, from);
-  if (!isRecord(root)) return undefined;
-  const walk: Walk = { files, problems, module, failed: false };
+  if (!isRecord(root) || !files.conforms(file, meta, module)) return undefined;
+  const walk: Walk = { files, meta, problems, module, failed: false };
   const schema = resolveNode(walk, root, file, '', undefined, []);
   return walk.failed ? undefined : schema;
 }
@@ -126,6 +130,11 @@ function followRef(walk: Walk, ref: string, file: string, pointer: string): { no
   }
   if ('missing' in read) {
     report(walk, file, pointer, `$ref "${ref}" points to ${targetFile}, which does not exist`, siblingSuggestion(walk.files.dir, targetFile));
+    return undefined;
+  }
+  if (!walk.files.conforms(targetFile, walk.meta, walk.module)) {
+    // Reported in the file itself, with every module that uses it.
+    walk.failed = true;
     return undefined;
   }
   let node: unknown = read.value;

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_APP_DIR } from '../../src/definition/loader';
 import type { ReportedProblem } from '../../src/definition/problems';
 import { AppCopy } from '../helpers/app-copy';
 import { cli } from '../helpers/cli';
@@ -144,6 +145,39 @@ describe('export, deploy and serve refuse an invalid app with the report validat
       expect(run.stdout).to.equal('');
       expect(existsSync(join(app.dir, 'out'))).to.equal(false);
       expect(existsSync(join(data, 'make-app'))).to.equal(false);
+    });
+  }
+});
+
+describe('a misspelt keyword in a shared bundle schema', function () {
+  this.timeout(120_000);
+  let app: AppCopy;
+  let data: string;
+  before(() => {
+    app = new AppCopy();
+    const file = join(app.dir, 'schemas/bundles/order.schema.json');
+    app.write('schemas/bundles/order.schema.json', readFileSync(file, 'utf8').replace('"title": "Order bundle"', '"titel": "Order bundle"'));
+    data = mkdtempSync(join(tmpdir(), 'plugnpaid-keyword-'));
+  });
+  after(() => {
+    app.remove();
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  const commands: Array<[string, (dir: string, data: string) => string[]]> = [
+    ['validate', (dir) => ['validate', '--app', dir]],
+    ['map', (dir) => ['map', '--app', dir, join(DEFAULT_APP_DIR, 'examples/payloads/new_simple_sale.json')]],
+    ['export', (dir) => ['export', '--app', dir, '--out', join(dir, 'out')]],
+    ['serve', (dir, data) => ['serve', '--app', dir, '--data', data, '--port', '0', '--host', '127.0.0.1']],
+  ];
+  for (const [name, args] of commands) {
+    it(`is reported by ${name} at its file, line and column with a suggestion, once, not as an unexpected error`, async () => {
+      const run = await cli(args(app.dir, data));
+      expect(run.code, run.stderr).to.equal(1);
+      const lines = run.stderr.split('\n').filter((line) => line.includes('order.schema.json'));
+      expect(lines, run.stderr).to.have.length(1);
+      expect(lines[0]).to.match(/schemas\/bundles\/order\.schema\.json:3:3: error: unknown property 'titel'; did you mean 'title'\? \[watch-one-time-sale, /);
+      expect(run.stderr).to.not.contain('unexpected error');
     });
   }
 });

@@ -175,6 +175,41 @@ const mistakes: PlantedMistake[] = [
     message: /payload kind 'subscription-cancelation' has no schema/,
     suggestion: /did you mean 'subscription-cancellation'/,
   },
+  {
+    name: 'a misspelt keyword in a shared bundle schema',
+    plant: (app) => replaceOnce(app, ORDER_FRAGMENT, '"title": "Order bundle"', '"titel": "Order bundle"'),
+    file: ORDER_FRAGMENT,
+    line: { text: '"titel"' },
+    message: /unknown property 'titel'/,
+    suggestion: /did you mean 'title'/,
+    modules: ['watch-one-time-sale', 'watch-order-refunded', 'watch-invoice-paid'],
+  },
+  {
+    name: 'a misspelt x-iml in a shared bundle schema',
+    plant: (app) => replaceOnce(app, ORDER_FRAGMENT, '"x-iml": "{{$.status}}"', '"x-imll": "{{$.status}}"'),
+    file: ORDER_FRAGMENT,
+    line: { text: '"x-imll"' },
+    message: /unknown property 'x-imll'/,
+    suggestion: /did you mean 'x-iml'/,
+    modules: ['watch-one-time-sale', 'watch-order-refunded'],
+  },
+  {
+    name: 'a misspelt type in a shared bundle schema',
+    plant: (app) => replaceOnce(app, ORDER_FRAGMENT, '"amountTotal": { "type": "number"', '"amountTotal": { "type": "numbr"'),
+    file: ORDER_FRAGMENT,
+    line: { text: '"numbr"' },
+    message: /must be one of "string", "number"/,
+    suggestion: /did you mean 'number'/,
+    modules: ['watch-one-time-sale'],
+  },
+  {
+    name: 'a misspelt keyword in a payload schema',
+    plant: (app) => replaceOnce(app, 'schemas/payloads/order.schema.json', '"type": { "type": "string", "minLength": 1 }', '"type": { "type": "string", "minLenght": 1 }'),
+    file: 'schemas/payloads/order.schema.json',
+    line: { text: '"minLenght"' },
+    message: /unknown property 'minLenght'/,
+    suggestion: /did you mean 'minLength'/,
+  },
 ];
 
 function lineOf(app: AppCopy, mistake: PlantedMistake): number {
