@@ -6,6 +6,7 @@ import { conventionRules } from './conventions';
 import type { LoadGaps } from './loader';
 import { BUNDLE_PER_ORDER_LINE, PRODUCT_FILTER } from './order-lines';
 import { parameterProblems } from './parameter-check';
+import { sampleCarried, samplePathProblems } from './sample-paths';
 import type { Problem } from './problems';
 import { originOf } from './schema-resolver';
 import { didYouMean, nearestNames } from './suggest';
@@ -23,6 +24,7 @@ export const appRules: AppRule[] = [
   catalogueCoverage,
   communicationTemplates,
   outputTemplates,
+  samplePaths,
   orderLineSource,
   sampleConformance,
   ...conventionRules,
@@ -148,6 +150,11 @@ export function mappingTemplateProblems(module: ModuleDefinition): Problem[] {
   return [...fields, ...orderLines];
 }
 
+function samplePaths(app: AppDefinition): Problem[] {
+  const carried = sampleCarried(app);
+  return app.modules.flatMap((module) => samplePathProblems(module, carried));
+}
+
 function orderLineSource(app: AppDefinition): Problem[] {
   return app.modules.flatMap((module) => orderLineProblems(app, module));
 }
@@ -160,13 +167,15 @@ function orderLineProblems(app: AppDefinition, module: ModuleDefinition): Proble
 }
 
 // A sample is compared with what the mapping makes only when both can be trusted: a mapping with template
-// errors, or a payload its schema rejects, is reported once for what it is, not again as different bundles.
+// errors or a misspelt payload path, or a payload its schema rejects, is reported once for what it is, not again
+// as different bundles.
 function sampleConformance(app: AppDefinition, gaps: LoadGaps): Problem[] {
   if (gaps.catalogue) return [];
+  const carried = sampleCarried(app);
   return app.modules.flatMap((module) => {
     // A module no event routes to is reported in the catalogue; its samples cannot be routed until that is fixed.
     if (module.events.length === 0) return [];
-    const mappingWorks = mappingTemplateProblems(module).length === 0 && orderLineProblems(app, module).length === 0;
+    const mappingWorks = mappingTemplateProblems(module).length === 0 && orderLineProblems(app, module).length === 0 && samplePathProblems(module, carried).length === 0;
     return module.samples.flatMap((sample, index) => sampleProblems(app, module, sample, `/${index}`, mappingWorks));
   });
 }

@@ -210,6 +210,15 @@ const mistakes: PlantedMistake[] = [
     message: /unknown property 'minLenght'/,
     suggestion: /did you mean 'minLength'/,
   },
+  {
+    name: "a misspelt payload path in a shared fragment's x-iml",
+    plant: (app) => replaceOnce(app, ORDER_FRAGMENT, '$.amount_total,', '$.amount_totl,'),
+    file: ORDER_FRAGMENT,
+    line: { text: 'amount_totl' },
+    message: /reads body\.data\.order\.amount_totl, which no sample payload carries/,
+    suggestion: /did you mean 'amount_total'/,
+    modules: ['watch-one-time-sale', 'watch-order-refunded', 'watch-invoice-paid'],
+  },
 ];
 
 function lineOf(app: AppCopy, mistake: PlantedMistake): number {

@@ -5,13 +5,13 @@ import { DEFAULT_APP_DIR } from '../../src/definition/loader';
 import type { ReportedProblem } from '../../src/definition/problems';
 import { validateApp } from '../../src/definition/validate';
 
-/** A throw-away copy of the shipped app, to break one thing in and validate. */
+/** A throw-away copy of the shipped app (or of another app folder), to break one thing in and validate. */
 export class AppCopy {
   readonly dir = mkdtempSync(join(tmpdir(), 'plugnpaid-app-'));
 
-  constructor() {
+  constructor(source = DEFAULT_APP_DIR) {
     for (const part of ['manifest.json', 'connector', 'modules', 'schemas']) {
-      cpSync(join(DEFAULT_APP_DIR, part), join(this.dir, part), { recursive: true });
+      cpSync(join(source, part), join(this.dir, part), { recursive: true });
     }
   }
 

@@ -1,9 +1,12 @@
 import { expect } from 'chai';
 import nock from 'nock';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_APP_DIR, loadApp } from '../../src/definition/loader';
+import { validateApp } from '../../src/definition/validate';
 import { runRpc, testConnection } from '../../src/http/connection';
 import { apiFailure } from '../helpers/api-failure';
+import { AppCopy } from '../helpers/app-copy';
 import { cli } from '../helpers/cli';
 
 export const PLUG_AND_PAY_DIR = join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay');
@@ -24,6 +27,21 @@ describe('Plug&Pay app', () => {
   before(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
   after(() => nock.enableNetConnect());
+
+  it('reports a misspelt path of the API answer once, at the x-iml, with the key the samples carry', () => {
+    const copy = new AppCopy(PLUG_AND_PAY_DIR);
+    try {
+      const file = 'schemas/bundles/affiliate.schema.json';
+      copy.write(file, readFileSync(join(copy.dir, file), 'utf8').replace('{{$.decline_reason}}', '{{$.decline_reasn}}'));
+      const problems = validateApp(copy.dir).problems;
+      expect(problems.map((problem) => [problem.file, problem.message, problem.suggestion])).to.deep.equal([
+        [file, 'reads body.data.decline_reasn, which no sample API answer carries', "did you mean 'decline_reason'?"],
+      ]);
+      expect(problems[0].modules).to.have.members(['watch-affiliate-accepted', 'watch-affiliate-rejected', 'watch-affiliate-stopped']);
+    } finally {
+      copy.remove();
+    }
+  });
 
   it('validates with --app: six instant triggers, their samples and the envelope catalogue', async () => {
     const run = await cli(['validate', '--app', PLUG_AND_PAY_DIR]);
