@@ -7,12 +7,22 @@ export interface ImlFunction {
   call(args: unknown[], context: ImlContext): unknown;
 }
 
+/** A value a conversion function (parseNumber, parseDate) was given and could not convert. */
+export interface ConversionFailure {
+  function: string;
+  value: unknown;
+  /** What the function expected, e.g. "a number with '.' as decimal separator". */
+  expected: string;
+}
+
 /** What an expression can see: its variables (body, item, parameters, …) and the functions in scope. */
 export interface ImlContext {
   variables: Record<string, unknown>;
   functions: Record<string, ImlFunction>;
   /** IANA zone for date formatting; Make uses the user's zone, the local runtime defaults to UTC. */
   timezone: string;
+  /** Told when a conversion function gets a value it cannot convert (it still yields nothing, as Make's does). */
+  conversionFailed?: (failure: ConversionFailure) => void;
 }
 
 /** Raised at evaluation time, e.g. for a function that is not in scope. */

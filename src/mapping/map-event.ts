@@ -4,11 +4,15 @@ import type { AppDefinition, ModuleDefinition } from '../definition/types';
 import { didYouMean } from '../definition/parameter-check';
 import { eventOfBody, eventTypeOf, mappingInput } from './route';
 import { SchemaViolation, violations } from './bundle-validator';
+import { conversionMessage, FieldConversion, fieldConversions } from './conversions';
+import { readBindings } from './mapped-paths';
 
-/** A bundle and what is wrong with it against the module's output schema (empty when it conforms). */
+/** A bundle and what is wrong with it: its output schema violations and the values it could not convert. */
 export interface MappedBundle {
   data: Record<string, unknown>;
   errors: SchemaViolation[];
+  /** The payload values a field's conversion (parseNumber, parseDate) could not convert: also in `errors`. */
+  conversions: FieldConversion[];
 }
 
 /** The outcome of mapping one payload with one module: bundles, or a structured error. Never a throw. */
@@ -51,12 +55,16 @@ export function mappingSteps(module: ModuleDefinition, input: unknown, options: 
   }
   const parameters = parameterValues(module, options.parameters);
   const variables: Record<string, unknown> = module.communication ? { payload: input, body: options.response, parameters } : { body: input, parameters };
-  const context: ImlContext = { variables, functions: builtinFunctions, timezone: options.timezone ?? 'UTC' };
+  let failed = false;
+  const context: ImlContext = { variables, functions: builtinFunctions, timezone: options.timezone ?? 'UTC', conversionFailed: () => (failed = true) };
   const { compiled } = module;
   const bundleOf = (item: unknown): MappedBundle => {
     const itemContext = item === undefined ? context : { ...context, variables: { ...variables, item } };
+    failed = false;
     const data = toJsonBundle(evaluateDirective(compiled.output, itemContext, dateAsText));
-    return { data, errors: violations(module.output, data) };
+    const conversions = failed ? fieldConversions(compiled.output, itemContext, readBindings(module)) : [];
+    const errors = [...violations(module.output, data), ...conversions.map((conversion) => ({ pointer: conversion.field, message: conversionMessage(conversion) }))];
+    return { data, errors, conversions };
   };
   if (compiled.condition && !isTruthy(evaluateDirective(compiled.condition, context))) return { filtered: true, items: [], bundleOf };
   let items: unknown[] = [undefined];

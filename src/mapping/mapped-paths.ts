@@ -2,6 +2,14 @@ import type { AppDefinition, CatalogueEvent, ModuleDefinition } from '../definit
 import { compileDirective } from '../iml';
 import { directivePaths, directiveValuePaths, PathBindings } from '../iml/read-paths';
 
+/** What a module's output templates read from the payload: `body` is it (unless the module fetches), `item` one order line. */
+export function readBindings(module: ModuleDefinition): PathBindings {
+  const bindings: PathBindings = module.communication ? {} : { body: { paths: [''] } };
+  const { iterate } = module.compiled;
+  if (iterate && !module.communication) bindings.item = { paths: directiveValuePaths(iterate.container, bindings).map((path) => `${path}[]`) };
+  return bindings;
+}
+
 /**
  * The webhook payload paths a module's mapping reads (array indexes collapsed: `data.order.products[].id`).
  * A path read as a whole value covers its children. A module that fetches its object reads the payload only

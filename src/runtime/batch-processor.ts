@@ -1,4 +1,5 @@
 import type { AppDefinition } from '../definition/types';
+import type { SchemaViolation } from '../mapping/bundle-validator';
 import type { ApiAccess } from '../mapping/enrich';
 import type { DriftBook } from './drift/drift-book';
 import type { StoredEvent } from './events';
@@ -73,7 +74,7 @@ export class BatchProcessor {
       routing: null, error: null, received_at: event.receivedAt, processed_at: null, attempts: 0, retry_at: null, processing_starts: 0,
     }));
     let background = eligible.length < events.length;
-    const processed: Array<{ routed: RoutedEvent; parsed: unknown }> = [];
+    const processed: Array<{ routed: RoutedEvent; parsed: unknown; conversions: SchemaViolation[] }> = [];
     // Past the smaller limits, the background plans again, under the configured ones, and says which was passed.
     const onStore = { maxBundles: Math.min(ON_STORE_LIMITS.maxBundles, this.limits.maxBundles), maxBytes: Math.min(ON_STORE_LIMITS.maxBytes, this.limits.maxBytes) };
     routeEvents(this.store, this.app, rows, eligible.map((event) => event.parsed)).forEach((routed, index) => {
@@ -95,7 +96,7 @@ export class BatchProcessor {
       writePlan(this.store, plan, now);
       this.onProcessed?.(plan.event, plan.status, plan.error);
       this.search.indexOne(routed, eligible[index].parsed);
-      processed.push({ routed, parsed: eligible[index].parsed });
+      processed.push({ routed, parsed: eligible[index].parsed, conversions: plan.conversions });
       if (plan.bundles.some((bundle) => bundle.trigger.destination_url)) background = true;
     });
     this.drift?.record(processed);
@@ -132,7 +133,7 @@ export class BatchProcessor {
         finishPlan(this.store, plan, now);
         this.onProcessed?.(plan.event, plan.status, plan.error);
         this.search.indexOne(event);
-        this.drift?.record([{ routed: event }]);
+        this.drift?.record([{ routed: event, conversions: plan.conversions }]);
       });
     }
     if (chunk.length > 0) await commit();

@@ -1,6 +1,8 @@
 import type { AppDefinition } from '../definition/types';
 import { ApiError } from '../http/api-error';
 import { ApiAccess, fetchForModule } from '../mapping/enrich';
+import type { SchemaViolation } from '../mapping/bundle-validator';
+import type { FieldConversion } from '../mapping/conversions';
 import { errorText, MappedBundle, mappingSteps, MappingSteps, unroutableReason } from '../mapping/map-event';
 import { eventOfBody, mappingInput, webhookItem } from '../mapping/route';
 import { parseJsonBody } from './body-checks';
@@ -104,6 +106,8 @@ export interface EventPlan {
   bundles: Array<{ trigger: TriggerRow; seq: number; data: string; errors: string }>;
   /** True when a trigger went past a per-event limit (its routing entry says which). */
   limited: boolean;
+  /** Payload values a mapping could not convert, once each (drift counts them as payload violations). */
+  conversions: SchemaViolation[];
 }
 
 /** What one event may make over all its triggers (bundles, and bytes of their JSON); the trigger that would go past them fails. */
@@ -151,7 +155,7 @@ export async function planEventYielding(
 function* planSteps(app: AppDefinition, routed: RoutedEvent, enrichments: Map<string, Enrichment>, now: number, options: PlanOptions): Generator<void, EventPlan> {
   const { event } = routed;
   const { retryScheduleMs } = options;
-  const plan: EventPlan = { event, status: 'processed', routing: { triggers: [] }, error: null, attempts: event.attempts, retryAt: null, bundles: [], limited: false };
+  const plan: EventPlan = { event, status: 'processed', routing: { triggers: [] }, error: null, attempts: event.attempts, retryAt: null, bundles: [], limited: false, conversions: [] };
   if (routed.outcome) return { ...plan, status: routed.outcome.status, routing: routed.outcome.routing, error: routed.outcome.routing.reason ?? null };
   const routing: TriggerRouting[] = [];
   const used = { bundles: 0, bytes: 0 };
@@ -214,6 +218,7 @@ function* mapForTrigger(
     const data = JSON.stringify(bundle.data);
     const errors = JSON.stringify(bundle.errors);
     if (bundle.errors.length > 0) invalid += 1;
+    for (const conversion of bundle.conversions) noteConversion(plan, conversion);
     bytes += Buffer.byteLength(data) + Buffer.byteLength(errors);
     // Stops as soon as the bytes pass the limit, so an event costs at most the limit in memory.
     if (used.bytes + bytes > maxBytes) {
@@ -227,6 +232,13 @@ function* mapForTrigger(
   used.bytes += bytes;
   plan.bundles.push(...made);
   return { ...base, bundles: made.length, invalidBundles: invalid, filtered: steps.filtered };
+}
+
+// As a payload violation: where the payload carries the value, and what the field expected (not the value, so
+// one row counts every event that sends such values).
+function noteConversion(plan: EventPlan, conversion: FieldConversion): void {
+  const violation = { pointer: conversion.payloadPointer ?? '', message: `${conversion.function} could not convert it for ${conversion.field.slice(1).replace(/\//g, '.')}: expected ${conversion.expected}` };
+  if (!plan.conversions.some((known) => known.pointer === violation.pointer && known.message === violation.message)) plan.conversions.push(violation);
 }
 
 /** Why a trigger made no bundles for an event past a limit, and how to raise it. */

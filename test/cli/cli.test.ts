@@ -83,6 +83,19 @@ describe('plugnpaid-connector map', () => {
     expect(output['watch-one-time-sale']).to.have.length(2);
   });
 
+  it('reports each value it cannot convert (field, raw value, what was expected) and exits 1', async () => {
+    const payload = examplePayload('new_simple_sale');
+    payload.data.order.amount_total = 'abc';
+    payload.data.order.created_at = 'yesterday';
+    const run = await cli(['map', '-', '--module', 'watch-one-time-sale'], { stdin: JSON.stringify(payload) });
+    expect(run.code).to.equal(1);
+    expect(run.stderr.trimEnd().split('\n')).to.deep.equal([
+      `error: watch-one-time-sale bundle 1/order/amountTotal could not convert "abc" (payload /data/order/amount_total): parseNumber expected a number with '.' as decimal separator`,
+      `error: watch-one-time-sale bundle 1/order/createdAt could not convert "yesterday" (payload /data/order/created_at): parseDate expected a date in the format 'YYYY-MM-DDTHH:mm:ssZ'`,
+    ]);
+    expect(JSON.parse(run.stdout)['watch-one-time-sale'][0].order).to.not.have.any.keys('amountTotal', 'createdAt');
+  });
+
   it('explains an unknown event type on stderr and exits 2', async () => {
     const run = await cli(['map', '-'], { stdin: '{"type":"coupon_used","data":{}}' });
     expect(run.code).to.equal(2);

@@ -82,6 +82,21 @@ describe('Drift report', () => {
     expect(body.payloadViolations.map((v: { pointer: string }) => v.pointer)).to.have.members(['/data/order/id', '/data/order/products/*/title']);
   });
 
+  it('counts a value a mapping cannot convert as a payload violation, one row for every event that sends one', async () => {
+    const ids = [];
+    for (const amount of ['abc', 'twelve']) {
+      const payload = examplePayload('new_simple_sale');
+      payload.data.order.id = `ord_${amount}`;
+      payload.data.order.amount_total = amount;
+      ids.push(await send(payload));
+    }
+    await runtime.runtime.engine.drain();
+    const { body } = await runtime.api('GET', '/api/drift');
+    expect(body.payloadViolations.filter((v: { pointer: string }) => v.pointer === '/data/order/amount_total')).to.deep.equal([
+      { eventType: 'new_simple_sale', pointer: '/data/order/amount_total', message: "parseNumber could not convert it for order.amountTotal: expected a number with '.' as decimal separator", count: 2, exampleEventId: ids[1] },
+    ]);
+  });
+
   it('counts an event once, however often it is replayed', async () => {
     await send(shipped('1'));
     await runtime.runtime.engine.drain();

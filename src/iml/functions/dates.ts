@@ -48,6 +48,12 @@ export function formatDateValue(value: unknown, format: unknown, zone = 'UTC'): 
 
 /** Date functions. */
 export const dateFunctions = {
-  parseDate: define(([value, format, zone], context) => parseDateValue(value, format, knownZone(zone, context.timezone))),
+  parseDate: define(([value, format, zone], context) => {
+    const date = parseDateValue(value, format, knownZone(zone, context.timezone));
+    if (date === undefined && ((typeof value === 'string' && value.trim() !== '') || typeof value === 'number')) {
+      context.conversionFailed?.({ function: 'parseDate', value, expected: typeof format === 'string' && format !== '' ? `a date in the format '${format}'` : 'an ISO 8601 date' });
+    }
+    return date;
+  }),
   formatDate: define(([value, format, zone], context) => formatDateValue(value, format, knownZone(zone, context.timezone))),
 };

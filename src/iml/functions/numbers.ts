@@ -13,5 +13,11 @@ export function parseLocalizedNumber(value: unknown, decimalSeparator: unknown =
 
 /** Number functions. */
 export const numberFunctions = {
-  parseNumber: define(([value, decimalSeparator]) => parseLocalizedNumber(value, decimalSeparator ?? '.')),
+  parseNumber: define(([value, decimalSeparator], context) => {
+    const number = parseLocalizedNumber(value, decimalSeparator ?? '.');
+    if (number === undefined && typeof value === 'string' && value.trim() !== '') {
+      context.conversionFailed?.({ function: 'parseNumber', value, expected: `a number with '${decimalSeparator === ',' ? ',' : '.'}' as decimal separator` });
+    }
+    return number;
+  }),
 };

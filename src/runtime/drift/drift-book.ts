@@ -68,17 +68,18 @@ export class DriftBook {
   /**
    * Counts processed events and writes the counters; call inside the transaction that stores their outcome, so
    * both commit or neither does. An event processed before (a replay, a retry) is not new traffic and is skipped.
-   * `parsed` is an event's body when already parsed (an unrouted event's routing does not keep it).
+   * `parsed` is an event's body when already parsed (an unrouted event's routing does not keep it); `conversions`
+   * are the payload values its mappings could not convert, counted with its payload violations.
    */
-  record(events: Array<{ routed: RoutedEvent; parsed?: unknown }>): void {
+  record(events: Array<{ routed: RoutedEvent; parsed?: unknown; conversions?: SchemaViolation[] }>): void {
     this.types = new Map();
     this.fields = new Map();
     this.violationCounts = new Map();
-    events.forEach(({ routed, parsed }) => this.observe(routed, parsed));
+    events.forEach(({ routed, parsed, conversions }) => this.observe(routed, parsed, conversions));
     this.write();
   }
 
-  private observe(routed: RoutedEvent, parsed?: unknown): void {
+  private observe(routed: RoutedEvent, parsed?: unknown, conversions: SchemaViolation[] = []): void {
     const { event } = routed;
     if (event.processed_at !== null) return;
     const type = (event.type ?? '').slice(0, DRIFT_LIMITS.typeLength);
@@ -105,7 +106,7 @@ export class DriftBook {
     } else {
       this.fields.set(fieldKey, { count: 1, example: event.id, shape, webhook: event.webhook_id, type });
     }
-    const found = shape.violations ?? this.violationsOf(kind, body);
+    const found = [...(shape.violations ?? this.violationsOf(kind, body)), ...conversions];
     for (const violation of found) {
       const key = typeKey + SEP + violation.pointer + SEP + violation.message;
       const entry = this.violationCounts.get(key);
