@@ -190,7 +190,7 @@ describe('plugnpaid-connector --help', () => {
 
 describe('the installed bin', function () {
   // A separate node process: its start alone can take over 10 s on a loaded machine.
-  this.timeout(60_000);
+  this.timeout(240_000);
   before(function () {
     if (!existsSync(join(DEFAULT_APP_DIR, 'dist', 'cli', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: DEFAULT_APP_DIR, stdio: 'ignore' });
   });

@@ -43,7 +43,7 @@ function fakeMake(host = ZONE, failWith?: { path: RegExp; status: number; times?
 }
 
 describe('plugnpaid-connector deploy', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let dir: string;
 
   beforeEach(() => {

@@ -12,7 +12,7 @@ import { ADMIN, adminApi, freePort, kill, sleep, startServer, waitForHealth } fr
 const KILLS = 4;
 
 describe('the runtime on SIGTERM', function () {
-  this.timeout(60_000);
+  this.timeout(240_000);
 
   it('finishes in-flight work, closes the database and exits 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'plugnpaid-term-'));
