@@ -6,7 +6,34 @@ import type { CompiledDirective } from './directive';
  * payload root, `data.order.products[]` an element of that array), or an object built by a directive (Make's
  * webhook `output`, read as `payload.<key>`).
  */
-export type PathBinding = { paths: string[] } | { directive: CompiledDirective; bindings: Record<string, PathBinding> };
+export type PathBinding = { paths: string[]; primaries?: string[][] } | { directive: CompiledDirective; bindings: Record<string, PathBinding> };
+
+/**
+ * The paths a directive reads, and which of them it reads only as a fallback: the second argument of `ifempty`,
+ * read when the first (its primaries) is empty. A path read plainly anywhere is no fallback.
+ */
+export class PathReads extends Set<string> {
+  private readonly plain = new Set<string>();
+  private readonly primaries = new Map<string, Set<string>>();
+
+  /** Records a path read, as a fallback of `primaries` when given. */
+  note(path: string, primaries: string[] = []): void {
+    this.add(path);
+    if (primaries.length === 0) {
+      this.plain.add(path);
+      this.primaries.delete(path);
+    } else if (!this.plain.has(path)) {
+      const known = this.primaries.get(path) ?? new Set<string>();
+      primaries.forEach((primary) => known.add(primary));
+      this.primaries.set(path, known);
+    }
+  }
+
+  /** The paths a path is read as a fallback of (empty when it is read plainly somewhere). */
+  primariesOf(path: string): string[] {
+    return [...(this.primaries.get(path) ?? [])];
+  }
+}
 
 /** Variables in scope and the payload paths they stand for; any other variable (parameters, an API answer) reads none. */
 export type PathBindings = Record<string, PathBinding>;
@@ -26,7 +53,10 @@ const ARRAY_INDEX = /^\d+$/;
 
 function member(binding: PathBinding | undefined, key: string, array: boolean): PathBinding | undefined {
   if (!binding) return undefined;
-  if ('paths' in binding) return { paths: binding.paths.map((path) => (array ? `${path}[]` : childPath(path, key))) };
+  if ('paths' in binding) {
+    const child = (path: string) => (array ? `${path}[]` : childPath(path, key));
+    return { paths: binding.paths.map(child), ...(binding.primaries ? { primaries: binding.primaries.map((primaries) => primaries.map(child)) } : {}) };
+  }
   if (binding.directive.kind !== 'object') return undefined;
   const entry = binding.directive.entries.find(([name]) => name === key)?.[1];
   return entry ? directiveBinding(entry, binding.bindings) : undefined;
@@ -37,8 +67,22 @@ function directiveBinding(directive: CompiledDirective, bindings: PathBindings):
   if (directive.kind === 'object') return { directive, bindings };
   if (directive.kind !== 'template') return undefined;
   const reads = new Set<string>();
-  const denoted = directive.template.parts.flatMap((part) => (typeof part === 'string' ? [] : pathsOf(part, bindings, reads)));
-  return { paths: directive.template.typed ? denoted : [...reads, ...denoted] };
+  const denoted: string[] = [];
+  const primaries: string[][] = [];
+  for (const part of directive.template.parts) {
+    if (typeof part === 'string') continue;
+    const binding = denote(part, bindings, reads);
+    if (binding && 'paths' in binding) {
+      denoted.push(...binding.paths);
+      primaries.push(...binding.paths.map((_, at) => binding.primaries?.[at] ?? []));
+    } else if (binding) {
+      const whole = [...directivePaths(binding.directive, binding.bindings)];
+      denoted.push(...whole);
+      primaries.push(...whole.map(() => []));
+    }
+  }
+  if (directive.template.typed) return { paths: denoted, primaries };
+  return { paths: [...reads, ...denoted], primaries: [...[...reads].map(() => []), ...primaries] };
 }
 
 // The paths a node denotes (without recording them); the paths its sub-expressions read go to `reads`.
@@ -79,15 +123,22 @@ function call(node: Extract<ImlNode, { kind: 'call' }>, bindings: PathBindings, 
   }
   const through = PASS_THROUGH[node.name];
   const passed: string[] = [];
+  const primaries: string[][] = [];
   node.args.forEach((arg, index) => {
     if (through?.includes(index)) {
       const binding = denote(arg, bindings, reads);
-      if (binding && 'paths' in binding) passed.push(...binding.paths);
+      if (!binding || !('paths' in binding)) return;
+      // ifempty's second argument is read only when its first is empty: a fallback of the first's paths.
+      const fallbackOf = node.name === 'ifempty' && index === 1 ? passed.slice() : [];
+      binding.paths.forEach((path, at) => {
+        passed.push(path);
+        primaries.push([...(binding.primaries?.[at] ?? []), ...fallbackOf]);
+      });
     } else {
       read(arg, bindings, reads);
     }
   });
-  return through ? { paths: passed } : undefined;
+  return through ? { paths: passed, primaries } : undefined;
 }
 
 // Records the paths a node's value comes from: reading a value reads all of it (children included).
@@ -102,17 +153,17 @@ function read(node: ImlNode, bindings: PathBindings, reads: Set<string>): void {
       return;
     case 'literal':
       return;
-    default:
-      pathsOf(node, bindings, reads).forEach((path) => reads.add(path));
+    default: {
+      const binding = denote(node, bindings, reads);
+      if (binding && 'paths' in binding) binding.paths.forEach((path, at) => note(reads, path, binding.primaries?.[at]));
+      else if (binding) directivePaths(binding.directive, binding.bindings, reads);
+    }
   }
 }
 
-function pathsOf(node: ImlNode, bindings: PathBindings, reads: Set<string>): string[] {
-  const binding = denote(node, bindings, reads);
-  if (!binding) return [];
-  if ('paths' in binding) return binding.paths;
-  // A whole directive object passed on: every path its entries read.
-  return [...directivePaths(binding.directive, binding.bindings)];
+function note(reads: Set<string>, path: string, primaries?: string[]): void {
+  if (reads instanceof PathReads) reads.note(path, primaries);
+  else reads.add(path);
 }
 
 /** The payload paths a compiled directive (every template in it) reads, given what its variables stand for. */

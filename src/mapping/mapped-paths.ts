@@ -1,6 +1,6 @@
 import type { AppDefinition, CatalogueEvent, ModuleDefinition } from '../definition/types';
 import { compileDirective } from '../iml';
-import { directivePaths, directiveValuePaths, PathBindings } from '../iml/read-paths';
+import { directivePaths, directiveValuePaths, PathBindings, PathReads } from '../iml/read-paths';
 
 /** What a module's output templates read from the payload: `body` is it (unless the module fetches), `item` one order line. */
 export function readBindings(module: ModuleDefinition): PathBindings {
@@ -16,6 +16,11 @@ export function readBindings(module: ModuleDefinition): PathBindings {
  * through its webhook item (`payload`); what it maps from the API answer (`body`) is not the payload.
  */
 export function moduleReadPaths(app: AppDefinition, module: ModuleDefinition): string[] {
+  return [...moduleReads(app, module)].sort();
+}
+
+/** The paths a module's mapping reads (see moduleReadPaths), with the ones it reads only as an `ifempty` fallback. */
+export function moduleReads(app: AppDefinition, module: ModuleDefinition): PathReads {
   const root: PathBindings = {};
   if (module.communication) {
     const output = app.webhooks[module.webhook]?.compiledOutput;
@@ -23,7 +28,7 @@ export function moduleReadPaths(app: AppDefinition, module: ModuleDefinition): s
   } else {
     root.body = { paths: [''] };
   }
-  const reads = new Set<string>();
+  const reads = new PathReads();
   const { compiled } = module;
   if (compiled.condition) directivePaths(compiled.condition, root, reads);
   let scope = root;
@@ -38,7 +43,7 @@ export function moduleReadPaths(app: AppDefinition, module: ModuleDefinition): s
     delete request.response;
     directivePaths(compileDirective(request), root, reads);
   }
-  return [...reads].sort();
+  return reads;
 }
 
 /** The payload paths the app reads to find an event's type (e.g. `type`, or `trigger_type` and `event.trigger_type`). */
@@ -53,6 +58,8 @@ export interface EventReadPaths {
   mapped: string[];
   /** Those plus the event type's own paths: everything that counts as read. */
   read: Set<string>;
+  /** Mapped paths every module reads only as an `ifempty` fallback, with the paths they fall back from. */
+  fallbacks: Map<string, string[]>;
 }
 
 const cache = new WeakMap<AppDefinition, Map<string, EventReadPaths>>();
@@ -64,9 +71,14 @@ export function readPathsByEvent(app: AppDefinition): Map<string, EventReadPaths
     byEvent = new Map();
     const typePaths = eventTypePaths(app);
     for (const event of Object.values(app.events)) {
-      const modules = app.modules.filter((module) => event.modules.includes(module.name));
-      const mapped = [...new Set(modules.flatMap((module) => moduleReadPaths(app, module)))].sort();
-      byEvent.set(event.type, { event, mapped, read: new Set([...mapped, ...typePaths]) });
+      const reads = app.modules.filter((module) => event.modules.includes(module.name)).map((module) => moduleReads(app, module));
+      const mapped = [...new Set(reads.flatMap((read) => [...read]))].sort();
+      const fallbacks = new Map<string, string[]>();
+      for (const path of mapped) {
+        const primaries = reads.filter((read) => read.has(path)).map((read) => read.primariesOf(path));
+        if (primaries.every((list) => list.length > 0)) fallbacks.set(path, [...new Set(primaries.flat())]);
+      }
+      byEvent.set(event.type, { event, mapped, read: new Set([...mapped, ...typePaths]), fallbacks });
     }
     cache.set(app, byEvent);
   }

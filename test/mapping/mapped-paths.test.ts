@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { loadApp } from '../../src/definition/loader';
 import { compileDirective } from '../../src/iml';
-import { directivePaths } from '../../src/iml/read-paths';
+import { directivePaths, PathReads } from '../../src/iml/read-paths';
 import { isCovered, moduleReadPaths, readPathsByEvent } from '../../src/mapping/mapped-paths';
 import { collapsedPointer, payloadPaths, shapeSignature } from '../../src/runtime/drift/shape';
 
@@ -22,6 +22,17 @@ describe('Payload paths a mapping reads', () => {
 
   it('follows ifempty() and if() to the member read after them', () => {
     expect(reads('{{ifempty(body.a, body.b).c}}')).to.deep.equal(['a.c', 'b.c']);
+  });
+
+  it('knows the paths read only as an ifempty() fallback, and what they fall back from', () => {
+    const read = new PathReads();
+    directivePaths(compileDirective('{{ifempty(body.a, body.b).c}} {{body.d}} {{ifempty(body.e, body.d)}}'), { body: { paths: [''] } }, read);
+    expect(read.primariesOf('b.c')).to.deep.equal(['a.c']);
+    expect(read.primariesOf('a.c')).to.deep.equal([]);
+    // Read plainly elsewhere: not only a fallback.
+    expect(read.primariesOf('d')).to.deep.equal([]);
+    const fallbacks = readPathsByEvent(plugAndPay).get('order_paid')!.fallbacks;
+    expect(fallbacks.get('event.trigger_type')).to.deep.equal(['trigger_type']);
   });
 
   it('ignores variables that are not the payload (parameters, literals)', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { loadApp } from '../../src/definition/loader';
 import { AppCopy } from '../helpers/app-copy';
 import { examplePayload } from '../helpers/payloads';
 import { FakeClock, TestRuntime } from '../helpers/runtime';
@@ -67,6 +68,25 @@ describe('Drift report', () => {
     expect(body.missingFields).to.deep.include({ eventType: 'product_created', path: 'data.product.currency' });
     expect(body.missingFields).to.deep.include({ eventType: 'product_created', path: 'data.product.name' });
     expect(body.missingFields).to.not.deep.include({ eventType: 'product_created', path: 'data.product.id' });
+  });
+
+  it('lists no missing field after the app\'s own samples: optional fields and ifempty fallbacks are no drift', async () => {
+    for (const module of loadApp().modules) expect((await runtime.api('POST', `/api/webhooks/${hook.id}/samples`, { module: module.name })).status).to.equal(201);
+    await runtime.runtime.engine.drain();
+    const { body } = await runtime.api('GET', '/api/drift');
+    expect(body.unknownTypes).to.deep.equal([]);
+    expect(body.missingFields).to.deep.equal([]);
+  });
+
+  it('still lists a field the samples always carry once payloads carry it under another name', async () => {
+    const renamed = examplePayload('refund');
+    renamed.data.order.total_amount = renamed.data.order.amount_total;
+    delete renamed.data.order.amount_total;
+    await send(renamed);
+    await runtime.runtime.engine.drain();
+    const { body } = await runtime.api('GET', '/api/drift');
+    expect(body.missingFields).to.deep.equal([{ eventType: 'refund', path: 'data.order.amount_total' }]);
+    expect(body.unmappedFields.map((field: { path: string }) => field.path)).to.include('data.order.total_amount');
   });
 
   it('counts payload-schema violations by pointer and message', async () => {
