@@ -4,12 +4,12 @@ import { parseJsonText } from '../definition/json-file';
 import { DELIVERY_STATUSES } from '../runtime/delivery-state';
 import { EVENT_FILTERS } from '../runtime/store/rows';
 import { DEFAULT_CONFIG, webhookParametersFrom } from '../runtime/config';
-import { proofHeaders } from '../runtime/webhook-secret';
+import { proofHeaders, WebhookSecret } from '../runtime/webhook-secret';
 import { secretFromDefinition } from '../runtime/webhook-verification';
 import { reach } from '../http/network';
 import { callRuntime, ClientOptions, DEFAULT_RUNTIME_URL } from './api-client';
 import { CliIo, ExitCode } from './io';
-import { SecretOptions, secretFromOptions, withSecretOptions } from './webhook-secret-options';
+import { SECRET_VARIABLE, SecretOptions, secretFromOptions, withSecretOptions } from './webhook-secret-options';
 import { loadAppFor } from './load';
 import { unknownModuleMessage, unreadableFileMessage } from './cli-inputs';
 import { usesColour } from './human-output';
@@ -125,13 +125,14 @@ function webhookParametersOrExit(io: CliIo): Record<string, unknown> | undefined
 }
 
 /**
- * `send <module|file>`: posts a module's first sample (or a payload file) to a webhook, as the platform would,
- * signed with the webhook key from PLUGNPAID_WEBHOOK_PARAMETERS when the app verifies its webhooks.
+ * `send <module|file>`: posts a module's first sample (or a payload file) to a webhook, as the platform would:
+ * with the webhook's shared secret (PLUGNPAID_WEBHOOK_SECRET) in the header or query it checks, and signed with
+ * the webhook key from PLUGNPAID_WEBHOOK_PARAMETERS when the app verifies its webhooks.
  */
 export function sendCommand(io: CliIo): Command {
   return withClientOptions(
     new Command('send')
-      .description("post a module's sample payload or a payload file to a webhook URL, as the platform would")
+      .description("post a module's sample payload or a payload file to a webhook URL, as the platform would (with the webhook's secret from PLUGNPAID_WEBHOOK_SECRET)")
       .argument('<source>', 'a module folder name (its first sample is sent) or a payload JSON file')
       .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
       .option('--to <url>', 'the webhook URL (default: the first webhook of the runtime)'),
@@ -147,23 +148,83 @@ export function sendCommand(io: CliIo): Command {
       io.stderr(`'${source}' is neither a module name nor a readable payload file: ${problem}\n`);
       throw new ExitCode(2);
     }
-    const to = o.to ?? (await callRuntime(io, o, 'GET', '/api/webhooks')).items[0]?.url;
+    // The runtime says how its webhook checks a secret (never the secret): asked unless an outside URL is given unsigned.
+    const webhook = o.to === undefined || io.env[SECRET_VARIABLE] ? await targetWebhook(io, o) : undefined;
+    const to = o.to ?? webhook?.url;
     if (!to) {
       io.stderr('no webhook to send to: create one or pass --to\n');
       throw new ExitCode(1);
     }
-    let proof: Record<string, string> = {};
+    const request = sharedSecretRequest(io, to, body, webhook);
     try {
       const secret = secretFromDefinition(app, webhookParametersOrExit(io));
-      if (secret) proof = proofHeaders(secret, body);
+      if (secret) Object.assign(request.headers, proofHeaders(secret, body));
     } catch (error) {
       io.stderr(`cannot sign the request: ${(error as Error).message} (set PLUGNPAID_WEBHOOK_PARAMETERS)\n`);
       throw new ExitCode(2);
     }
-    const response = await reach(to, { method: 'POST', headers: { 'content-type': 'application/json', ...proof }, body });
-    io.stdout(`HTTP ${response.status} ${await response.text()}\n`);
+    const response = await reach(request.url, { method: 'POST', headers: request.headers, body });
+    const text = await response.text();
+    io.stdout(`HTTP ${response.status} ${text}\n`);
+    if (response.status === 401) io.stderr(`${refusalHint(webhook, request.signed)}\n`);
+    const duplicateOf = duplicateEvent(text);
+    if (duplicateOf !== undefined) {
+      io.stderr(
+        `duplicate: the webhook already received this very body as event ${duplicateOf}, so nothing new was stored. To process it again: \`plugnpaid-connector replay event ${duplicateOf}\`\n`,
+      );
+    }
     if (!response.ok) throw new ExitCode(1);
   });
+}
+
+interface WebhookView {
+  id: string;
+  url: string;
+  secret: { kind: 'hmac'; header: string; encoding: 'hex' | 'base64'; prefix?: string } | { kind: 'token'; header?: string; query?: string } | null;
+}
+
+/** The runtime's webhook `--to` names (or its first webhook without `--to`). */
+async function targetWebhook(io: CliIo, o: ClientOptions & { to?: string }): Promise<WebhookView | undefined> {
+  const items = (await callRuntime(io, o, 'GET', '/api/webhooks')).items as WebhookView[];
+  return o.to === undefined ? items[0] : items.find((item) => item.url === o.to);
+}
+
+/** The URL and headers of a request that carries the webhook's shared secret, or exits 2 saying how to give it. */
+function sharedSecretRequest(io: CliIo, url: string, body: string, webhook: WebhookView | undefined): { url: string; headers: Record<string, string>; signed: boolean } {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (!webhook?.secret) return { url, headers, signed: false };
+  const value = io.env[SECRET_VARIABLE];
+  if (!value) {
+    io.stderr(`webhook ${webhook.id} checks ${secretCheck(webhook.secret)}: set ${SECRET_VARIABLE} to its secret and send again\n`);
+    throw new ExitCode(2);
+  }
+  const secret = { ...webhook.secret, secret: value } as WebhookSecret;
+  const withQuery = new URL(url);
+  if (secret.kind === 'token' && !secret.header && secret.query) withQuery.searchParams.set(secret.query, value);
+  return { url: withQuery.toString(), headers: { ...headers, ...proofHeaders(secret, body) }, signed: true };
+}
+
+/** What a webhook's secret check looks at, in words. */
+function secretCheck(secret: NonNullable<WebhookView['secret']>): string {
+  if (secret.kind === 'hmac') return `an HMAC-SHA256 of the body in the ${secret.header} header`;
+  return secret.header ? `a shared token in the ${secret.header} header` : `a shared token in the ${secret.query} query parameter`;
+}
+
+/** What to do when the webhook refused the request (401). */
+function refusalHint(webhook: WebhookView | undefined, signed: boolean): string {
+  if (signed) return `the webhook refused the request: ${SECRET_VARIABLE} is not the secret webhook ${webhook!.id} was created with`;
+  if (webhook?.secret === null) return 'the webhook refused the request: the app checks a webhook key (set PLUGNPAID_WEBHOOK_PARAMETERS to the webhook\'s parameters)';
+  return `the webhook refused the request: it checks a shared secret. Set ${SECRET_VARIABLE} to it (send then asks the runtime how to sign for a --to URL of its webhooks)`;
+}
+
+/** The event a duplicate answer names (`{"duplicate": true, "event": N}`), if it is one. */
+function duplicateEvent(text: string): number | undefined {
+  try {
+    const answer = JSON.parse(text) as { duplicate?: unknown; event?: unknown };
+    return answer.duplicate === true && typeof answer.event === 'number' ? answer.event : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `events [id]`: lists recent events (with the API's filters), or shows one with its bundles and deliveries. */

@@ -10,7 +10,7 @@ export function webhookView(row: WebhookRow, baseUrl: string) {
     id: row.id,
     name: row.name,
     url: `${baseUrl}/hooks/${row.token}`,
-    secret: secret ? (secret.kind === 'hmac' ? { kind: 'hmac', header: secret.header, encoding: secret.encoding } : { kind: 'token', header: secret.header, query: secret.query }) : null,
+    secret: secret ? (secret.kind === 'hmac' ? { kind: 'hmac', header: secret.header, encoding: secret.encoding, ...(secret.prefix ? { prefix: secret.prefix } : {}) } : { kind: 'token', header: secret.header, query: secret.query }) : null,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }

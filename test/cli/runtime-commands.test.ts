@@ -62,6 +62,51 @@ describe('plugnpaid-connector runtime commands', () => {
     expect(run.stdout).to.match(/^HTTP 200 .*"duplicate":false/);
   });
 
+  describe('send to a webhook with a shared secret', () => {
+    const SECRET = 'a-shared-secret-of-32-characters';
+    const create = async (secret: Record<string, string>) => (await runtime.api('POST', '/api/webhooks', { name: 'Signed', secret: { ...secret, secret: SECRET } })).body as { id: string; url: string };
+
+    it('signs the body with the HMAC the webhook checks, from PLUGNPAID_WEBHOOK_SECRET', async () => {
+      const hook = await create({ kind: 'hmac', header: 'X-Signature', encoding: 'hex', prefix: 'sha256=' });
+      const sent = await cli(['send', 'watch-one-time-sale', '--to', hook.url, ...client], { env: { PLUGNPAID_WEBHOOK_SECRET: SECRET } });
+      expect(sent.code, sent.stderr).to.equal(0);
+      expect(sent.stdout).to.match(/^HTTP 200 .*"duplicate":false/);
+    });
+
+    it('adds a token the webhook reads from a query parameter', async () => {
+      await cli(['webhooks', 'delete', (await runtime.defaultWebhook()).id, ...client]);
+      const hook = await create({ kind: 'token', query: 'key' });
+      const sent = await cli(['send', 'watch-one-time-sale', ...client], { env: { PLUGNPAID_WEBHOOK_SECRET: SECRET } });
+      expect(sent.code, sent.stderr).to.equal(0);
+      expect(sent.stdout).to.match(/^HTTP 200 .*"duplicate":false/);
+      const unsigned = await runtime.post(hook.url, JSON.stringify(examplePayload('refund')));
+      expect(unsigned.status).to.equal(401);
+    });
+
+    it('says which secret is missing before sending, and that a wrong one was refused', async () => {
+      await cli(['webhooks', 'delete', (await runtime.defaultWebhook()).id, ...client]);
+      const hook = await create({ kind: 'hmac', header: 'X-Signature', encoding: 'hex' });
+      const missing = await cli(['send', 'watch-one-time-sale', ...client]);
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr).to.equal(`webhook ${hook.id} checks an HMAC-SHA256 of the body in the X-Signature header: set PLUGNPAID_WEBHOOK_SECRET to its secret and send again\n`);
+      const wrong = await cli(['send', 'watch-one-time-sale', '--to', hook.url, ...client], { env: { PLUGNPAID_WEBHOOK_SECRET: 'not-the-secret-but-long-enough' } });
+      expect(wrong.code).to.equal(1);
+      expect(wrong.stdout).to.match(/^HTTP 401 /);
+      expect(wrong.stderr).to.equal(`the webhook refused the request: PLUGNPAID_WEBHOOK_SECRET is not the secret webhook ${hook.id} was created with\n`);
+      expect((await runtime.api('GET', `/api/events?webhook=${hook.id}`)).body.items).to.deep.equal([]);
+    });
+  });
+
+  it('says which event a repeated body duplicates and how to process it again', async () => {
+    const first = await cli(['send', 'watch-one-time-sale', ...client]);
+    const event = JSON.parse(first.stdout.replace(/^HTTP 200 /, '')).event;
+    // The customers trigger's first sample is the same sale.
+    const again = await cli(['send', 'watch-customers', ...client]);
+    expect(again.code).to.equal(0);
+    expect(again.stdout).to.match(/^HTTP 200 .*"duplicate":true/);
+    expect(again.stderr).to.equal(`duplicate: the webhook already received this very body as event ${event}, so nothing new was stored. To process it again: \`plugnpaid-connector replay event ${event}\`\n`);
+  });
+
   it('explains a wrong admin token and an unreachable runtime', async () => {
     const wrong = await cli(['webhooks', 'list', '--url', runtime.url, '--admin-token', 'nope']);
     expect(wrong.code).to.equal(1);
