@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Command } from 'commander';
 import { aliasProblem, catalogueFile, catalogueWithAlias } from '../definition/catalogue-alias';
 import { writeValidated } from './app-edit';
+import { moduleDocsFile, writeModuleDocs } from './docs-command';
 import { CliIo, ExitCode } from './io';
 import { loadAppFor } from './load';
 
@@ -25,9 +26,12 @@ export function catalogueCommand(io: CliIo): Command {
       const file = catalogueFile(app);
       const before = readFileSync(file, 'utf8');
       writeValidated(io, app.dir, file, before, catalogueWithAlias(before, received, event));
+      // The module documentation lists each event's names: kept in step with the catalogue it describes.
+      const docs = existsSync(moduleDocsFile(app)) ? writeModuleDocs(loadAppFor(io, app.dir)) : undefined;
+      const shown = (path: string) => relative(process.cwd(), path) || path;
       io.stdout(
-        `'${received}' is now an alias of '${event}' in ${relative(process.cwd(), file) || file}; the app validates.\n` +
-          `Restart the runtime, then route the events already stored: plugnpaid-connector replay type ${received}\n`,
+        `'${received}' is now an alias of '${event}' in ${shown(file)}; the app validates.${docs ? ` Regenerated ${shown(docs)}.` : ''}\n` +
+          `Restart the runtime (it reads the catalogue when it starts), then route the events already stored: plugnpaid-connector replay type ${received}\n`,
       );
     });
   return command;

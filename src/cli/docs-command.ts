@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
+import type { AppDefinition } from '../definition/types';
 import { modulesMarkdown } from '../docs/module-docs';
 import { CliIo } from './io';
 import { loadAppFor } from './load';
@@ -13,9 +14,20 @@ export function docsCommand(io: CliIo): Command {
     .option('--out <file>', 'where to write (default: <app>/docs/modules.md)')
     .action((options: { app?: string; out?: string }) => {
       const app = loadAppFor(io, options.app);
-      const out = resolve(options.out ?? join(app.dir, 'docs', 'modules.md'));
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, modulesMarkdown(app));
+      const out = writeModuleDocs(app, options.out);
       io.stdout(`wrote ${out} (${app.modules.length} modules)\n`);
     });
+}
+
+/** The app's module documentation: where `docs` writes it unless told otherwise. */
+export function moduleDocsFile(app: AppDefinition): string {
+  return join(app.dir, 'docs', 'modules.md');
+}
+
+/** Writes the app's module documentation (to `out`, default moduleDocsFile); returns the file written. */
+export function writeModuleDocs(app: AppDefinition, out?: string): string {
+  const file = resolve(out ?? moduleDocsFile(app));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, modulesMarkdown(app));
+  return file;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDefinition } from '../definition/types';
+import { catalogueEvent } from '../mapping/route';
 import { driftReport, mappedPaths } from './drift/drift-report';
 import { RequestError } from './resources';
 import type { Store } from './store/store';
@@ -46,6 +47,13 @@ export function registerDriftRoutes(server: FastifyInstance, deps: DriftDeps): v
     if (typeof status !== 'string' || !REPLAYABLE.includes(status)) throw new RequestError(400, `status must be one of: ${REPLAYABLE.join(', ')}`);
     if (body.webhook !== undefined && typeof body.webhook !== 'string') throw new RequestError(400, 'webhook must be a webhook id');
     if (typeof body.webhook === 'string' && !store.sql.webhookById.get(body.webhook)) throw new RequestError(404, `webhook ${body.webhook} not found`);
+    // Replaying a type this runtime cannot route would leave every event as it was while answering that it replayed them.
+    if (!catalogueEvent(app, body.type)) {
+      throw new RequestError(
+        409,
+        `this runtime does not know event type '${body.type}': it read the app's catalogue when it started. If you just added it as an alias, restart the runtime and replay again; nothing was replayed`,
+      );
+    }
     const replayed =
       typeof body.webhook === 'string'
         ? replayStatements.get(`${status}+webhook`)!.run(body.type, body.webhook).changes

@@ -4,6 +4,11 @@ import { mapWithModule } from '../mapping/map-event';
 import { eventOfBody, mappingInput, storedEventType } from '../mapping/route';
 import { scrubPayload } from './scrub';
 
+/** How the title of a sample captured from an event begins: the event's id, so a second capture is recognised. */
+export function capturedTitlePrefix(eventId: number): string {
+  return `Captured from event ${eventId} (`;
+}
+
 /** A sample made from a stored event, or why the event cannot give one to that module. */
 export type Captured = { ok: true; sample: Sample } | { ok: false; error: string };
 
@@ -29,6 +34,6 @@ export function captureSample(app: AppDefinition, module: ModuleDefinition, even
   if (!mapped.ok) return { ok: false, error: `${module.name} cannot map event ${eventId}: ${mapped.error}` };
   return {
     ok: true,
-    sample: { title: `Captured from event ${eventId} (${type}), personal data replaced by fakes`, payload, bundles: mapped.bundles.map((bundle) => bundle.data) },
+    sample: { title: `${capturedTitlePrefix(eventId)}${type}), personal data replaced by fakes`, payload, bundles: mapped.bundles.map((bundle) => bundle.data) },
   };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadApp } from '../../src/definition/loader';
 import { validateApp } from '../../src/definition/validate';
 import { mapWithModule } from '../../src/mapping/map-event';
+import { modulesMarkdown } from '../../src/docs/module-docs';
 import { captureSample } from '../../src/samples/capture';
 import { scrubPayload } from '../../src/samples/scrub';
 import { AppCopy } from '../helpers/app-copy';
@@ -176,6 +177,38 @@ describe('Confirming the assumptions from real traffic', () => {
     expect(validateApp(app.dir).problems).to.deep.equal([]);
     // Deterministic: the same event gives the same fakes.
     expect(scrubPayload(personalEvent())).to.deep.equal(captured.payload);
+  });
+
+  it('keeps docs/modules.md in step with an alias it adds', async () => {
+    expect((await cli(['docs', '--app', app.dir])).code).to.equal(0);
+    const aliased = await cli(['catalogue', 'alias', 'order_sent', 'order_shipped', '--app', app.dir]);
+    expect(aliased.code, aliased.stderr).to.equal(0);
+    expect(aliased.stdout).to.match(/Regenerated .*docs\/modules\.md\./);
+    const docs = readFileSync(join(app.dir, 'docs', 'modules.md'), 'utf8');
+    expect(docs).to.contain('order_sent');
+    expect(docs).to.equal(modulesMarkdown(loadApp(app.dir)));
+  });
+
+  it('captures an event once: a second capture of it appends nothing', async () => {
+    const id = await post(examplePayload('refund'));
+    await runtime.runtime.engine.drain();
+    const file = join(app.dir, 'modules', 'watch-order-refunded', 'samples.json');
+    // Without --module: the refund reached one module, watch-order-refunded.
+    const first = await cli(['samples', 'capture', String(id), '--app', app.dir, ...client]);
+    expect(first.code, first.stderr).to.equal(0);
+    const once = readFileSync(file, 'utf8');
+    const count = JSON.parse(once).length;
+    const again = await cli(['samples', 'capture', String(id), '--app', app.dir, ...client]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.match(new RegExp(`^event ${id} is already sample ${count} of watch-order-refunded \\("Captured from event ${id} \\(refund\\), .*"\\ in .*samples\\.json\\); nothing appended\\.\n$`));
+    expect(readFileSync(file, 'utf8')).to.equal(once);
+  });
+
+  it('asks for --module when the event reached several modules, naming them', async () => {
+    const id = await post(personalEvent());
+    await runtime.runtime.engine.drain();
+    const run = await cli(['samples', 'capture', String(id), '--app', app.dir, ...client]);
+    expect(run).to.deep.include({ code: 2, stderr: `event ${id} reached watch-one-time-sale, watch-customers: pass --module with the one whose samples.json gets the sample\n` });
   });
 
   it('refuses a module that does not watch the event, and a module that fetches from the API, without touching samples.json', async () => {
