@@ -6,6 +6,7 @@ import { EVENT_FILTERS } from '../runtime/store/rows';
 import { DEFAULT_CONFIG, webhookParametersFrom } from '../runtime/config';
 import { proofHeaders, WebhookSecret } from '../runtime/webhook-secret';
 import { secretFromDefinition } from '../runtime/webhook-verification';
+import { appWebhook } from '../definition/app-webhook';
 import { reach } from '../http/network';
 import { callRuntime, ClientOptions, DEFAULT_RUNTIME_URL } from './api-client';
 import { CliIo, ExitCode } from './io';
@@ -155,7 +156,9 @@ export function sendCommand(io: CliIo): Command {
       io.stderr('no webhook to send to: create one or pass --to\n');
       throw new ExitCode(1);
     }
-    const request = sharedSecretRequest(io, to, body, webhook);
+    // An app that verifies its webhooks (Plug&Pay's key) derives the secret from the webhook's parameters, below.
+    const appVerifies = appWebhook(app)?.verification !== undefined;
+    const request = sharedSecretRequest(io, to, body, appVerifies ? undefined : webhook);
     try {
       const secret = secretFromDefinition(app, webhookParametersOrExit(io));
       if (secret) Object.assign(request.headers, proofHeaders(secret, body));
@@ -166,7 +169,7 @@ export function sendCommand(io: CliIo): Command {
     const response = await reach(request.url, { method: 'POST', headers: request.headers, body });
     const text = await response.text();
     io.stdout(`HTTP ${response.status} ${text}\n`);
-    if (response.status === 401) io.stderr(`${refusalHint(webhook, request.signed)}\n`);
+    if (response.status === 401) io.stderr(`${refusalHint(appVerifies, webhook, request.signed)}\n`);
     const duplicateOf = duplicateEvent(text);
     if (duplicateOf !== undefined) {
       io.stderr(
@@ -211,9 +214,9 @@ function secretCheck(secret: NonNullable<WebhookView['secret']>): string {
 }
 
 /** What to do when the webhook refused the request (401). */
-function refusalHint(webhook: WebhookView | undefined, signed: boolean): string {
+function refusalHint(appVerifies: boolean, webhook: WebhookView | undefined, signed: boolean): string {
+  if (appVerifies) return "the webhook refused the request: set PLUGNPAID_WEBHOOK_PARAMETERS to the webhook's parameters (its key) to sign it";
   if (signed) return `the webhook refused the request: ${SECRET_VARIABLE} is not the secret webhook ${webhook!.id} was created with`;
-  if (webhook?.secret === null) return 'the webhook refused the request: the app checks a webhook key (set PLUGNPAID_WEBHOOK_PARAMETERS to the webhook\'s parameters)';
   return `the webhook refused the request: it checks a shared secret. Set ${SECRET_VARIABLE} to it (send then asks the runtime how to sign for a --to URL of its webhooks)`;
 }
 

@@ -102,6 +102,7 @@ describe('Plug&Pay runtime', () => {
       const wrong = await cli(args, { env: { PLUGNPAID_WEBHOOK_PARAMETERS: '{"webhookKey":"wrong-key"}' } });
       expect(wrong.code).to.equal(1);
       expect(wrong.stdout).to.match(/^HTTP 401 /);
+      expect(wrong.stderr).to.equal("the webhook refused the request: set PLUGNPAID_WEBHOOK_PARAMETERS to the webhook's parameters (its key) to sign it\n");
       const none = await cli(args);
       expect(none.code).to.equal(2);
       expect(none.stderr).to.contain("cannot sign the request: this Plug&Pay webhook needs 'webhookKey' (Webhook key) in parameters");
