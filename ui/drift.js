@@ -1,5 +1,5 @@
 // The drift view (#/drift): what real traffic shows that the app does not know or does not map, from
-// GET /api/drift, with a button to replay every unrouted event of one type (after aliasing it).
+// GET /api/drift, with the command that routes an unknown type's events once it is aliased.
 import { el, fill, timeText } from './dom.js';
 
 const exampleLink = (id) => el('a', { href: `#/events/${id}` }, `event ${id}`);
@@ -33,21 +33,12 @@ export async function driftView(container, context, webhooks) {
       fill(report, el('p', { class: 'empty-state' }, `The drift report could not be read: ${error.message}`));
       return;
     }
-    const replay = (type) => el('button', { type: 'button', class: 'small', 'aria-label': `Replay all of this type: ${type}`, onclick: async () => {
-      try {
-        const answer = await context.api('POST', '/api/events/replay', { type, ...(webhook ? { webhook } : {}) });
-        context.announce(`${answer.replayed} unrouted ${type} event${answer.replayed === 1 ? '' : 's'} replayed`);
-        await render();
-      } catch (error) {
-        context.announce(`Could not replay: ${error.message}`);
-      }
-    } }, 'Replay all of this type');
     fill(report,
-      section('Unknown event types', drift.unknownTypes.length, ['Types no catalogue event (or alias) names. Alias one with ', el('code', {}, 'plugnpaid-connector catalogue alias <type> <event>'), ', restart, then replay its events.'],
-        table('Unknown event types', ['Type', 'Events', 'First seen', 'Last seen', 'Example', 'Action'], drift.unknownTypes.map((row) => el('tr', { 'data-type': row.type ?? '' },
+      section('Unknown event types', drift.unknownTypes.length, ['Types no catalogue event (or alias) names. Alias one with ', el('code', {}, 'plugnpaid-connector catalogue alias <type> <event>'), ', restart the runtime (it reads the catalogue when it starts), then replay its events.'],
+        table('Unknown event types', ['Type', 'Events', 'First seen', 'Last seen', 'Example', 'After the alias and a restart'], drift.unknownTypes.map((row) => el('tr', { 'data-type': row.type ?? '' },
           el('td', {}, row.type === null ? el('span', { class: 'muted' }, '(no type)') : el('code', {}, row.type)),
           el('td', {}, String(row.count)), el('td', {}, timeText(row.firstSeen)), el('td', {}, timeText(row.lastSeen)),
-          el('td', {}, exampleLink(row.exampleEventId)), el('td', {}, row.type === null ? '—' : replay(row.type)))), 'Every event type received so far is known to the app.')),
+          el('td', {}, exampleLink(row.exampleEventId)), el('td', {}, row.type === null ? '—' : el('code', {}, `plugnpaid-connector replay type ${row.type}`)))), 'Every event type received so far is known to the app.')),
       section('Payload fields no mapping reads', drift.unmappedFields.length, 'Fields that arrive but reach no bundle: candidates for a new output field.',
         table('Payload fields no mapping reads', ['Event type', 'Path', 'Events', 'Example'], drift.unmappedFields.map((row) => el('tr', {},
           el('td', {}, row.eventType), el('td', {}, el('code', {}, row.path)), el('td', {}, String(row.count)), el('td', {}, exampleLink(row.exampleEventId)))), 'Every field received is read by a mapping.')),

@@ -391,7 +391,7 @@ describe('the event inspector, in Chromium', function () {
     }
   });
 
-  it('shows the drift report, replays all of one type, and marks payload fields no mapping reads', async () => {
+  it('shows the drift report, how to route an unknown type, and marks payload fields no mapping reads', async () => {
     const sale = examplePayload('new_simple_sale');
     sale.data.order.coupon_code = 'WINTER26';
     const withExtra = await post(sale);
@@ -409,9 +409,9 @@ describe('the event inspector, in Chromium', function () {
     expect(await seriousViolations(page)).to.deep.equal([]);
     await shot(page, 'drift', 'inspector-drift.png');
 
-    await row.getByRole('button', { name: 'Replay all of this type: order_sent' }).click();
-    await page.getByText('2 unrouted order_sent events replayed').waitFor({ state: 'attached' });
-    await runtime.runtime.engine.drain();
+    // Replaying before the alias and a restart would route nothing: the row says what to run then instead.
+    expect(await row.locator('td').last().textContent()).to.equal('plugnpaid-connector replay type order_sent');
+    expect(await row.getByRole('button').count()).to.equal(0);
     expect((await runtime.api('GET', `/api/events/${unknown}`)).body.status).to.equal('unrouted');
 
     await page.goto(`${runtime.url}/#/events/${withExtra}`);
