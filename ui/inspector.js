@@ -10,6 +10,9 @@ import { webhooksView } from './webhooks.js';
 const TOKEN_KEY = 'plugnpaid-admin-token';
 const POLL_MS = 1500;
 const $ = (id) => document.getElementById(id);
+// The page's heading names the app and its platform (the server puts the app's label there).
+const APP_NAME = document.querySelector('h1').textContent;
+const PLATFORM = document.querySelector('h1').dataset.appLabel;
 
 const state = { modules: [], webhooks: [], poller: null, route: { view: 'events', id: null }, listKey: '', detailKey: '', activityKey: '' };
 
@@ -87,20 +90,20 @@ async function route() {
   }
   if ($('app').hidden) return;
   if (state.route.view === 'events') {
-    document.title = state.route.id ? `Event ${state.route.id} · Plug&Paid connector` : 'Events · Plug&Paid connector';
+    document.title = state.route.id ? `Event ${state.route.id} · ${APP_NAME}` : `Events · ${APP_NAME}`;
     await Promise.all([renderEvents(true), renderActivity()]);
     if (state.route.id) await renderEvent(state.route.id, true);
     else clearEvent();
   } else if (state.route.view === 'webhooks') {
-    document.title = 'Webhooks · Plug&Paid connector';
+    document.title = `Webhooks · ${APP_NAME}`;
     await webhooksView($('webhooks'), state.route.id, context);
     $('webhooks-title').focus();
   } else if (state.route.view === 'deliveries') {
-    document.title = 'Deliveries · Plug&Paid connector';
+    document.title = `Deliveries · ${APP_NAME}`;
     await deliveriesView($('deliveries'), context);
     $('deliveries-title').focus();
   } else {
-    document.title = 'Drift · Plug&Paid connector';
+    document.title = `Drift · ${APP_NAME}`;
     await driftView($('drift'), context, state.webhooks);
     $('drift-title').focus();
   }
@@ -163,7 +166,7 @@ function showEmpty(message, clearable) {
   const box = $('events-empty');
   box.hidden = false;
   if (message === null) {
-    fill(box, el('p', {}, 'No events yet. Register the webhook URL in Plug&Paid, or send a sample from ', el('a', { href: '#/webhooks' }, 'Webhooks'), ' to see how an event becomes bundles.'));
+    fill(box, el('p', {}, `No events yet. Register the webhook URL in ${PLATFORM}, or send a sample from `, el('a', { href: '#/webhooks' }, 'Webhooks'), ' to see how an event becomes bundles.'));
     return;
   }
   fill(box, el('p', {}, message), clearable ? el('button', { type: 'button', class: 'secondary', onclick: () => {

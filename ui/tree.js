@@ -43,6 +43,8 @@ function firstCurrency(value) {
 }
 
 const MONEY = /(amount|price|total|fee|tax|discount)/i;
+const IDENTIFIER = /(^id$|Id$|_id$|ID$|^number$|Number$|_number$)/;
+const IDENTIFIER_TITLE = /\b(ID|number)$/i;
 
 function scalarView(value, schema, key, currency, asReceived) {
   // The payload as received: each value exactly as the JSON has it, no local dates, currencies or grouping.
@@ -58,6 +60,8 @@ function scalarView(value, schema, key, currency, asReceived) {
         // An unknown currency code: show the plain number.
       }
     }
+    // An identifier is a name, not a quantity: no thousands separators ("Object ID 52841").
+    if (IDENTIFIER.test(String(key)) || IDENTIFIER_TITLE.test((schema && schema.title) || '')) return el('span', { class: 'value number' }, String(value));
     return el('span', { class: 'value number', title: String(value) }, value.toLocaleString());
   }
   const text = String(value);

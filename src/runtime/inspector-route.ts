@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { appWebhook } from '../definition/app-webhook';
+import type { AppDefinition } from '../definition/types';
 
 /** The inspector page's files (ui/), served as they are: the page itself holds no data, every call needs the admin token. */
 const UI_DIR = join(__dirname, '..', '..', 'ui');
@@ -22,13 +24,25 @@ const FAVICON = '/favicon.ico';
 /** The inspector's public paths: its static files, which hold no data, and the (empty) favicon. */
 export const INSPECTOR_PATHS = [...Object.keys(FILES), FAVICON];
 
-/** Serves the event inspector at `/`; its CSP and framing headers come from the scope's helmet (security-headers.ts). */
-export function registerInspector(server: FastifyInstance): void {
+/**
+ * Serves the event inspector at `/`; its CSP and framing headers come from the scope's helmet (security-headers.ts).
+ * The page names the app it inspects and gives its platform's registration steps, from the app definition.
+ */
+export function registerInspector(server: FastifyInstance, app: AppDefinition): void {
   for (const [route, { file, type }] of Object.entries(FILES)) {
-    const body = readFileSync(join(UI_DIR, file));
+    const raw = readFileSync(join(UI_DIR, file));
+    const body = file === 'index.html' ? Buffer.from(pageFor(app, raw.toString('utf8'))) : raw;
     server.get(route, async (_request, reply) =>
       reply.header('content-type', type).send(body),
     );
   }
   server.get(FAVICON, async (_request, reply) => reply.code(204).send());
+}
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The inspector page with the app's label and its webhook's registration steps in place. */
+function pageFor(app: AppDefinition, page: string): string {
+  const steps = (appWebhook(app)?.instructions ?? []).map((step) => `            <li>${escapeHtml(step)}</li>`).join('\n');
+  return page.replace(/\{\{app-label\}\}/g, escapeHtml(app.manifest.label)).replace('{{registration-steps}}', steps);
 }

@@ -152,7 +152,7 @@ export function createRuntime(
 
   server.register(async (ui) => {
     await ui.register(helmet, SECURITY_HEADERS);
-    registerInspector(ui);
+    registerInspector(ui, app);
   });
   registerHealthRoute(server, store, () => clock.now());
   const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs, (events, now) => processor.processOnStore(events, now));

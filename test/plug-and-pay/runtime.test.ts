@@ -166,6 +166,16 @@ describe('Plug&Pay runtime', () => {
     });
   });
 
+  it('serves an inspector that names Plug&Pay and gives its registration steps, not Plug&Paid\'s', async () => {
+    const page = await (await fetch(`${runtime.url}/`)).text();
+    expect(page).to.contain('<title>Plug&amp;Pay connector: event inspector</title>');
+    expect(page).to.contain('<h1 data-app-label="Plug&amp;Pay">Plug&amp;Pay connector</h1>');
+    expect(page).to.contain('How to register a URL in Plug&amp;Pay');
+    expect(page).to.contain('<li>Under Action, choose Webhook and paste the URL you copied.</li>');
+    expect(page).to.not.contain('Plug&amp;Paid');
+    expect(page).to.not.contain('{{');
+  });
+
   it('splits an order into one bundle per order line for a trigger with that option', async () => {
     const hook = await runtime.defaultWebhook();
     const whole = await bundlesOf('watch-order-paid');

@@ -240,6 +240,23 @@ describe('the event inspector, in Chromium', function () {
     expect(await seriousViolations(page)).to.deep.equal([]);
   });
 
+  it('names its app, gives its platform\'s registration steps, and shows a numeric ID without separators', async () => {
+    const page = await context.newPage();
+    await signIn(page, undefined, '/#/webhooks');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Plug&Paid connector');
+    await page.getByText('How to register a URL in Plug&Paid').click();
+    const steps = Object.values(app.webhooks)[0].instructions;
+    expect(await page.locator('details.help li').allTextContents()).to.deep.equal(steps);
+    const sale = examplePayload('new_simple_sale');
+    sale.data.order.id = 52841;
+    const id = await post(sale);
+    await page.goto(`${runtime.url}/#/events/${id}`);
+    const bundle = page.getByRole('region', { name: `Event ${id}: new_simple_sale` }).getByRole('region', { name: /Watch One Time Sale/ });
+    await bundle.waitFor();
+    const orderId = bundle.locator('li.leaf', { has: page.locator('.field-label:text-is("Order ID")') }).first();
+    expect(await orderId.locator('.value').textContent()).to.equal('52841');
+  });
+
   it('marks schema errors at their field', async () => {
     const payload = examplePayload('new_simple_sale');
     payload.data.order.id = { nested: true };
