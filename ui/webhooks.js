@@ -127,16 +127,27 @@ function addTriggerForm(webhook, triggers, context, optionsOf, rerender) {
 function sendSampleForm(webhook, context) {
   const id = `sample-${webhook.id}`;
   const select = moduleSelect(context.modules(), { id });
-  return el('form', { class: 'row', 'aria-label': `Sample event for ${webhook.name}`, onsubmit: async (event) => {
+  // A repeated body is a duplicate the runtime keeps once: said where the button is, with the way to process it again.
+  const duplicate = el('p', { class: 'notice', hidden: true });
+  const form = el('form', { class: 'row', 'aria-label': `Sample event for ${webhook.name}`, onsubmit: async (event) => {
     event.preventDefault();
+    duplicate.hidden = true;
     try {
       const stored = await context.api('POST', `/api/webhooks/${encodeURIComponent(webhook.id)}/samples`, { module: select.value });
-      context.announce(stored.duplicate ? `Sample already received as event ${stored.event}` : `Sample stored as event ${stored.event}`);
-      location.hash = `#/events/${stored.event}`;
+      if (!stored.duplicate) {
+        context.announce(`Sample stored as event ${stored.event}`);
+        location.hash = `#/events/${stored.event}`;
+        return;
+      }
+      fill(duplicate, 'This sample is the same body as ', el('a', { href: `#/events/${stored.event}` }, `event ${stored.event}`),
+        ', already received, so nothing new was stored (a webhook keeps a repeated body once). Open that event and use Replay event to process it again.');
+      duplicate.hidden = false;
+      context.announce(`Sample already received as event ${stored.event}`);
     } catch (failure) {
       context.announce(`Could not send the sample: ${failure.message}`);
     }
   } }, el('div', { class: 'field' }, el('label', { for: id }, 'Send a sample'), select), el('button', { type: 'submit', class: 'secondary' }, 'Send sample'));
+  return el('div', {}, form, duplicate);
 }
 
 function triggerList(webhook, triggers, context, rerender, created) {

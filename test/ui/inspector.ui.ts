@@ -92,7 +92,10 @@ describe('the event inspector, in Chromium', function () {
     expect(await page.getByRole('img', { name: /No events in the last 24 hours/ }).count()).to.equal(1);
     expect(await seriousViolations(page)).to.deep.equal([]);
 
-    await post(examplePayload('new_simple_sale'));
+    // Not the sample's own body, which a later test sends as a new event.
+    const sale = examplePayload('new_simple_sale');
+    sale.data.order.id = 'ord_first_in_list';
+    await post(sale);
     await page.locator('#events tr').first().waitFor();
     const list = (await page.getByRole('region', { name: 'Events' }).boundingBox())!;
     const detail = (await eventRegion(page).boundingBox())!;
@@ -255,6 +258,20 @@ describe('the event inspector, in Chromium', function () {
     await bundle.waitFor();
     const orderId = bundle.locator('li.leaf', { has: page.locator('.field-label:text-is("Order ID")') }).first();
     expect(await orderId.locator('.value').textContent()).to.equal('52841');
+  });
+
+  it('says visibly that a sample repeats an event already received, linking to it', async () => {
+    const first = (await runtime.api('POST', `/api/webhooks/${hook.id}/samples`, { module: 'watch-order-refunded' })).body.event;
+    const page = await context.newPage();
+    await signIn(page, undefined, '/#/webhooks');
+    const card = page.locator('article[data-webhook]').first();
+    await card.getByLabel('Send a sample', { exact: true }).selectOption('watch-order-refunded');
+    await card.getByRole('button', { name: 'Send sample' }).click();
+    const notice = card.locator('p.notice', { hasText: 'nothing new was stored' });
+    await notice.waitFor();
+    expect(await notice.isVisible()).to.equal(true);
+    expect(await notice.getByRole('link').textContent()).to.equal(`event ${first}`);
+    expect(page.url()).to.match(/#\/webhooks$/);
   });
 
   it('marks schema errors at their field', async () => {
