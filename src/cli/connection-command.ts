@@ -18,6 +18,19 @@ export function tokenFrom(io: CliIo, app: AppDefinition): Record<string, unknown
   return connectionFromToken(app, token);
 }
 
+/** The environment variable naming the API base URL, as `--api-base` does (the runtime reads it too). */
+export const API_BASE_VARIABLE = 'PLUGNPAID_API_BASE';
+
+/** Adds `--api-base` to a command that calls the platform's API. */
+export function withApiBaseOption(command: Command): Command {
+  return command.option('--api-base <url>', `API base URL instead of the app base's baseUrl, e.g. a local API (env ${API_BASE_VARIABLE})`);
+}
+
+/** The API base the options or the environment give, if any. */
+export function apiBaseFrom(io: CliIo, options: { apiBase?: string }): string | undefined {
+  return options.apiBase ?? (io.env[API_BASE_VARIABLE] || undefined);
+}
+
 async function reportingApiErrors<T>(io: CliIo, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -31,14 +44,15 @@ async function reportingApiErrors<T>(io: CliIo, work: () => Promise<T>): Promise
 /** `connection test`: runs the connection's test request with the token from the environment. */
 export function connectionCommand(io: CliIo): Command {
   const command = new Command('connection').description(`work with the app's connection (token from ${TOKEN_VARIABLE})`);
-  command
-    .command('test')
-    .description('call the connection test request and report whether the token works')
-    .option('--app <dir>', 'app directory')
-    .action(async (options: { app?: string }) => {
+  withApiBaseOption(
+    command
+      .command('test')
+      .description('call the connection test request and report whether the token works')
+      .option('--app <dir>', 'app directory'),
+  ).action(async (options: { app?: string; apiBase?: string }) => {
       const app = loadAppFor(io, options.app);
       const values = tokenFrom(io, app);
-      const result = await reportingApiErrors(io, () => testConnection(app, values));
+      const result = await reportingApiErrors(io, () => testConnection(app, values, { apiBase: apiBaseFrom(io, options) }));
       io.stdout(`connection OK${result.metadata ? `: ${result.metadata}` : ''}\n`);
     });
   return command;
@@ -46,18 +60,19 @@ export function connectionCommand(io: CliIo): Command {
 
 /** `rpc <name>`: runs an RPC (e.g. listProducts) and prints its options as JSON. */
 export function rpcCommand(io: CliIo): Command {
-  return new Command('rpc')
-    .description(`run an RPC such as listProducts and print its options (token from ${TOKEN_VARIABLE})`)
-    .argument('<name>', 'RPC name, e.g. listProducts')
-    .option('--app <dir>', 'app directory')
-    .action(async (name: string, options: { app?: string }) => {
+  return withApiBaseOption(
+    new Command('rpc')
+      .description(`run an RPC such as listProducts and print its options (token from ${TOKEN_VARIABLE})`)
+      .argument('<name>', 'RPC name, e.g. listProducts')
+      .option('--app <dir>', 'app directory'),
+  ).action(async (name: string, options: { app?: string; apiBase?: string }) => {
       const app = loadAppFor(io, options.app);
       if (!app.rpcs[name]) {
         io.stderr(`unknown RPC '${name}' (known: ${Object.keys(app.rpcs).join(', ')})\n`);
         throw new ExitCode(2);
       }
       const values = tokenFrom(io, app);
-      const choices = await reportingApiErrors(io, () => runRpc(app, name, values));
+      const choices = await reportingApiErrors(io, () => runRpc(app, name, values, { apiBase: apiBaseFrom(io, options) }));
       io.stdout(`${JSON.stringify(choices, null, 2)}\n`);
     });
 }

@@ -5,7 +5,7 @@ import { readNamedFile, unknownModuleMessage } from './cli-inputs';
 import { mapEventWithApi } from '../mapping/enrich';
 import { payloadViolations, unroutableReason, watchingModules } from '../mapping/map-event';
 import { eventTypeOf } from '../mapping/route';
-import { tokenFrom } from './connection-command';
+import { API_BASE_VARIABLE, apiBaseFrom, tokenFrom } from './connection-command';
 import { CliIo, ExitCode } from './io';
 import { loadAppFor } from './load';
 
@@ -27,7 +27,7 @@ export function mapCommand(io: CliIo): Command {
     .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
     .option('--module <name>', 'only this module (folder name, e.g. watch-one-time-sale)')
     .option('--parameters <json>', 'trigger parameter values as JSON, e.g. \'{"bundlePerOrderLine":true}\'')
-    .option('--api-base <url>', 'API base URL for modules that fetch their object (default: the app base\'s baseUrl)')
+    .option('--api-base <url>', `API base URL for modules that fetch their object (default: the app base's baseUrl; env ${API_BASE_VARIABLE})`)
     .action(async (file: string | undefined, options: MapOptions) => {
       const app = loadAppFor(io, options.app);
       const parameters = options.parameters === undefined ? undefined : parseOrExit(io, options.parameters, '--parameters');
@@ -51,7 +51,7 @@ export function mapCommand(io: CliIo): Command {
         if (problems.length > 0) fail(io, `--parameters: ${problems.join('; ')}`);
       }
       const connection = modules.some((module) => module.communication) ? tokenFrom(io, app) : undefined;
-      const results = await mapEventWithApi(app, payload, { only: options.module, parameters: parameters as Record<string, unknown> | undefined, connection, apiBase: options.apiBase });
+      const results = await mapEventWithApi(app, payload, { only: options.module, parameters: parameters as Record<string, unknown> | undefined, connection, apiBase: apiBaseFrom(io, options) });
       const output: Record<string, unknown[]> = {};
       let failed = false;
       for (const result of results) {

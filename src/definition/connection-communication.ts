@@ -9,8 +9,8 @@ import type { AppDefinition, Communication } from './types';
  * engine's connection test and the export use this one request. A request has no `timeout` in Make's schema
  * (only the base has), so none is carried over.
  */
-export function connectionCommunication(app: AppDefinition): Communication {
-  const request = effectiveCommunication({ communication: app.connection.communication, base: app.base });
+export function connectionCommunication(app: AppDefinition, base: Communication = app.base): Communication {
+  const request = effectiveCommunication({ communication: app.connection.communication, base });
   delete request.timeout;
   return request;
 }

@@ -16,11 +16,21 @@ export function connectionFromToken(app: AppDefinition, token: string): Record<s
   return { [field.name]: token };
 }
 
-/** Runs the connection test for real, exactly the request the export gives Make. */
-export async function testConnection(app: AppDefinition, values: Record<string, unknown>, fetchImpl?: typeof fetch): Promise<{ metadata?: string }> {
-  const communication = connectionCommunication(app);
+/** Where API calls go: the app base's host unless `apiBase` replaces it (a local API, a sandbox). */
+export interface ApiTarget {
+  fetch?: typeof fetch;
+  apiBase?: string;
+}
+
+function baseFor(app: AppDefinition, access: ApiTarget): AppDefinition['base'] {
+  return access.apiBase ? { ...app.base, baseUrl: access.apiBase } : app.base;
+}
+
+/** Runs the connection test for real, exactly the request the export gives Make (at `apiBase` when given). */
+export async function testConnection(app: AppDefinition, values: Record<string, unknown>, access: ApiTarget = {}): Promise<{ metadata?: string }> {
+  const communication = connectionCommunication(app, baseFor(app, access));
   const variables = { parameters: values };
-  const answer = await callApi({ communication, variables, secrets: connectionSecrets(app, values), fetch: fetchImpl });
+  const answer = await callApi({ communication, variables, secrets: connectionSecrets(app, values), fetch: access.fetch });
   const metadata = communication.response?.metadata;
   if (!metadata) return {};
   const [value] = shapeResponse({ response: { output: metadata.value } }, answer, variables);
@@ -28,11 +38,10 @@ export async function testConnection(app: AppDefinition, values: Record<string, 
 }
 
 /** Runs an RPC with a connection and returns its options (label/value pairs for a dropdown); `apiBase` replaces the base URL. */
-export async function runRpc(app: AppDefinition, name: string, values: Record<string, unknown>, access: { fetch?: typeof fetch; apiBase?: string } = {}): Promise<unknown[]> {
+export async function runRpc(app: AppDefinition, name: string, values: Record<string, unknown>, access: ApiTarget = {}): Promise<unknown[]> {
   const rpc = app.rpcs[name];
   if (!rpc) throw new Error(`unknown RPC '${name}' (known: ${Object.keys(app.rpcs).join(', ')})`);
   const variables = { connection: values, parameters: {} };
-  const base = access.apiBase ? { ...app.base, baseUrl: access.apiBase } : app.base;
-  const answer = await callApi({ communication: rpc.communication, base, variables, secrets: connectionSecrets(app, values), fetch: access.fetch });
+  const answer = await callApi({ communication: rpc.communication, base: baseFor(app, access), variables, secrets: connectionSecrets(app, values), fetch: access.fetch });
   return shapeResponse(rpc.communication, answer, variables);
 }

@@ -131,6 +131,23 @@ describe('Plug&Pay app', () => {
       scope.done();
     });
 
+    it('calls a local API instead with --api-base or PLUGNPAID_API_BASE: connection test, rpc and map', async () => {
+      const local = () => nock('http://127.0.0.1:4599').matchHeader('authorization', `Bearer ${TOKEN}`);
+      const me = local().get('/v2/auth/tenants/me').reply(200, { data: { id: 1187, name: 'Sandbox tenant' } });
+      const tested = await cli(['connection', 'test', '--app', PLUG_AND_PAY_DIR, '--api-base', LOCAL_API], { env });
+      expect(tested.stdout, tested.stderr).to.equal('connection OK: Sandbox tenant\n');
+      me.done();
+      const products = local().get('/v2/products').query(true).reply(200, { data: [{ id: 311, title: 'Course' }] });
+      const listed = await cli(['rpc', 'listProducts', '--app', PLUG_AND_PAY_DIR], { env: { ...env, PLUGNPAID_API_BASE: LOCAL_API } });
+      expect(JSON.parse(listed.stdout), listed.stderr).to.deep.equal([{ label: 'Course', value: '311' }]);
+      products.done();
+      const sample = app.modules.find((module) => module.name === 'watch-order-paid')!.samples[0];
+      const order = local().get(requestOf('watch-order-paid', 52841).path).query(true).reply(200, sample.response as nock.Body);
+      const mapped = await cli(['map', '-', '--app', PLUG_AND_PAY_DIR, '--module', 'watch-order-paid'], { stdin: JSON.stringify(sample.payload), env: { ...env, PLUGNPAID_API_BASE: LOCAL_API } });
+      expect(JSON.parse(mapped.stdout), mapped.stderr).to.deep.equal({ 'watch-order-paid': sample.bundles });
+      order.done();
+    });
+
     const cases: Array<[number, object, string, RegExp]> = [
       [401, { message: 'Unauthenticated.' }, 'InvalidAccessTokenError', /rejected the API token \(HTTP 401\)/],
       [404, { message: 'Not found' }, 'DataError', /no such object \(HTTP 404\): Not found/],
