@@ -28,13 +28,13 @@ export function samplesCommand(io: CliIo): Command {
       io.stderr(`event id must be a number, e.g. 42 (got '${eventId}')\n`);
       throw new ExitCode(2);
     }
-    const event = await callRuntime(io, o, 'GET', `/api/events/${eventId}`);
-    const name = o.module ?? onlyModule(io, app, eventId, event);
-    const module = app.modules.find((candidate) => candidate.name === name);
-    if (!module) {
-      io.stderr(`${unknownModuleMessage(app, name)}\n`);
+    if (o.module !== undefined && !app.modules.some((candidate) => candidate.name === o.module)) {
+      io.stderr(`${unknownModuleMessage(app, o.module)}\n`);
       throw new ExitCode(2);
     }
+    const event = await callRuntime(io, o, 'GET', `/api/events/${eventId}`);
+    const name = o.module ?? onlyModule(io, app, eventId, event);
+    const module = app.modules.find((candidate) => candidate.name === name)!;
     const existing = module.samples.findIndex((sample) => sample.title.startsWith(capturedTitlePrefix(Number(eventId))));
     const file = join(app.dir, module.files.samples);
     const shown = relative(process.cwd(), file) || file;
@@ -57,8 +57,10 @@ export function samplesCommand(io: CliIo): Command {
 
 /** The module an event reached (its triggers' modules, else the catalogue's for its type), when there is one; otherwise exits 2 naming them. */
 function onlyModule(io: CliIo, app: AppDefinition, eventId: string, event: { body?: unknown; routing?: { triggers?: Array<{ module: string }> } | null }): string {
-  const reached = [...new Set((event.routing?.triggers ?? []).map((trigger) => trigger.module))];
-  const candidates = reached.length > 0 ? reached : (eventOfBody(app, event.body)?.modules ?? []);
+  const reached = new Set((event.routing?.triggers ?? []).map((trigger) => trigger.module));
+  const watching = eventOfBody(app, event.body)?.modules ?? [];
+  // In the app's module order, whichever trigger ran first.
+  const candidates = app.modules.map((module) => module.name).filter((name) => (reached.size > 0 ? reached.has(name) : watching.includes(name)));
   if (candidates.length === 1) return candidates[0];
   io.stderr(
     candidates.length === 0
