@@ -43,6 +43,8 @@ export const FUNCTION_SIGNATURES = {
   upper: signature(['text'], [], TEXT),
   trim: signature(['text'], [], TEXT),
   split: signature(['text', 'separator'], [], TEXT),
+  // substring (text; start; end) — TEXT: 0-based, the end not included
+  substring: signature(['text', 'start', 'end'], [], TEXT),
   // map (complex array; key; [key for filtering]; [possible values for filtering]) — ARRAY
   map: signature(['complex array', 'key'], ['key for filtering', 'possible values for filtering'], ARRAY),
   // first (array), last (array), join (array; separator), toCollection (array; key; value) — ARRAY

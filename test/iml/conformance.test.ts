@@ -131,6 +131,8 @@ describe("Make's documented examples and token tables", () => {
     ['TEXT trim', "{{trim('  Hello  ')}}", 'Hello'],
     ['TEXT length', "{{length('hello')}}", 5],
     ['TEXT split', "{{split('John, George, Paul', ',')}}", ['John', ' George', ' Paul']],
+    ['TEXT substring', "{{substring('hello', 0, 3)}}", 'hel'],
+    ['TEXT substring', "{{substring('hello', 1, 3)}}", 'el'],
     ['TEXT contains', "{{contains('Hello World', 'Hello')}}", true],
     ['TEXT contains', "{{contains('Hello World', 'Bye')}}", false],
     ['TEXT toString', '{{toString(42)}}', '42'],

@@ -50,12 +50,12 @@ describe('Plug&Pay app', () => {
     expect(run.stdout).to.contain('modules: 6 instant triggers');
     expect(run.stdout).to.contain('samples: 12');
     expect(app.modules.map((module) => module.label)).to.have.members([
-      'Watch Affiliate Accepted',
-      'Watch Affiliate Rejected',
-      'Watch Affiliate Stopped',
-      'Watch Invoice Created',
-      'Watch Order Paid',
-      'Watch Subscription Ended',
+      'Watch affiliate accepted',
+      'Watch affiliate rejected',
+      'Watch affiliate stopped',
+      'Watch invoice created',
+      'Watch order paid',
+      'Watch subscription ended',
     ]);
   });
 
@@ -146,6 +146,11 @@ describe('Plug&Pay app', () => {
       const mapped = await cli(['map', '-', '--app', PLUG_AND_PAY_DIR, '--module', 'watch-order-paid'], { stdin: JSON.stringify(sample.payload), env: { ...env, PLUGNPAID_API_BASE: LOCAL_API } });
       expect(JSON.parse(mapped.stdout), mapped.stderr).to.deep.equal({ 'watch-order-paid': sample.bundles });
       order.done();
+    });
+
+    it('names the account by the token\'s last characters when the tenant has no name', async () => {
+      api().get('/v2/auth/tenants/me').reply(200, { data: { id: 1187 } });
+      expect(await testConnection(app, { apiToken: TOKEN })).to.deep.equal({ metadata: `Plug&Pay API token …${TOKEN.slice(-4)}` });
     });
 
     const cases: Array<[number, object, string, RegExp]> = [

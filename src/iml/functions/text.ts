@@ -7,11 +7,16 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Text functions: case, whitespace and splitting. */
+/** Text functions: case, whitespace, parts and splitting. */
 export const textFunctions = {
   lower: define(([value]) => asText(value)?.toLowerCase()),
   upper: define(([value]) => asText(value)?.toUpperCase()),
   trim: define(([value]) => asText(value)?.trim()),
+  substring: define(([value, start, end]) => {
+    const text = asText(value);
+    if (text === undefined || typeof start !== 'number' || typeof end !== 'number') return undefined;
+    return text.substring(start, end);
+  }),
   split: define(([value, separator]) => {
     const text = asText(value);
     if (text === undefined) return undefined;
