@@ -5,33 +5,31 @@ import type { AppDefinition, Parameter } from './types';
 
 /**
  * Make's app-review conventions, reported as warnings (they do not block export, deploy or serve; `--strict`
- * makes them fail). Source: https://developers.make.com/custom-apps-documentation/best-practices/names-labels-and-descriptions
- * (module labels in Title Case, parameter hints) and the review prerequisites (labelled output, sample data).
+ * makes them fail). Module labels in sentence case: Make's naming page
+ * (https://developers.make.com/custom-apps-documentation/best-practices/naming-conventions/modules/module-labels;
+ * an older docs.make.com page asked for Title Case); parameter hints
+ * (https://developers.make.com/custom-apps-documentation/best-practices/names-labels-and-descriptions); and the
+ * review prerequisites (labelled output, sample data).
  */
 export const conventionRules: Array<(app: AppDefinition) => Problem[]> = [moduleLabelCase, parameterHelp, outputLabels];
 
-// Chicago-style Title Case keeps articles, short prepositions and conjunctions lower case inside a label.
-const MINOR_WORDS = new Set(['a', 'an', 'the', 'and', 'but', 'or', 'nor', 'for', 'so', 'yet', 'as', 'at', 'by', 'in', 'of', 'off', 'on', 'per', 'to', 'up', 'via', 'with', 'from', 'into', 'onto']);
 // Fields a user does not fill in need no hint.
 const UNHELPED_TYPES = new Set(['hidden', 'banner']);
 
-/** The label in Make's Title Case ("Watch order paid" → "Watch Order Paid"). */
-export function titleCase(label: string): string {
-  const words = label.split(' ');
-  return words
-    .map((word, index) => {
-      const inner = index > 0 && index < words.length - 1;
-      if (inner && MINOR_WORDS.has(word.toLowerCase())) return word.toLowerCase();
-      return word.charAt(0).toUpperCase() + word.slice(1);
-    })
-    .join(' ');
+/**
+ * A label in sentence case ("Watch One Time Sale" → "Watch one time sale"): capitalised words after the first
+ * are lower-cased; names and acronyms that are not a capital and lower-case letters (Plug&Paid, SKU, ID) stay.
+ */
+export function sentenceCase(label: string): string {
+  const [first, ...rest] = label.split(' ');
+  return [first.charAt(0).toUpperCase() + first.slice(1), ...rest.map((word) => (/^[A-Z][a-z]+$/.test(word) ? word.toLowerCase() : word))].join(' ');
 }
 
 function moduleLabelCase(app: AppDefinition): Problem[] {
   return app.modules.flatMap((module) => {
-    const expected = titleCase(module.label);
+    const expected = sentenceCase(module.label);
     if (expected === module.label) return [];
-    return [{ severity: 'warning', file: module.files.module, pointer: '/label', module: module.name, message: `module label '${module.label}' is not in Title Case, as Make's review expects`, suggestion: `did you mean '${expected}'?` }];
+    return [{ severity: 'warning', file: module.files.module, pointer: '/label', module: module.name, message: `module label '${module.label}' is not in sentence case, as Make's naming page asks (developers.make.com/custom-apps-documentation/best-practices/naming-conventions/modules/module-labels)`, suggestion: `did you mean '${expected}'?` }];
   });
 }
 

@@ -3,7 +3,7 @@ import { connectionCommunication } from '../definition/connection-communication'
 import type { AppDefinition } from '../definition/types';
 import { modulesMarkdown, registrationSteps } from '../docs/module-docs';
 import { makeInterface } from './interface';
-import { kebab, makeModuleId, makeWebhookId, sentenceCase } from './make-names';
+import { kebab, makeModuleId, makeWebhookId } from './make-names';
 import { exportedOutputSchema, moduleCommunication, needsConnection, rpcNames, webhookDirective, webhookParameters } from './webhook-directive';
 
 /** One exported file: its path relative to makecomapp.json, and its exact text. */
@@ -57,7 +57,7 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
     tree.set(webhookFiles.detach, json({}));
     tree.set(webhookFiles.update, json({}));
     tree.set(webhookFiles.requiredScope, json([]));
-    const label = sentenceCase(module.label);
+    const { label } = module;
     webhooks[webhookId] = {
       label,
       webhookType: app.webhooks[module.webhook].type,

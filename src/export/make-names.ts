@@ -12,9 +12,3 @@ export function makeWebhookId(folder: string): string {
 export function kebab(id: string): string {
   return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
-
-/** Make's current label rule: sentence case ("Watch One Time Sale" → "Watch one time sale"). */
-export function sentenceCase(label: string): string {
-  const [first, ...rest] = label.split(' ');
-  return [first, ...rest.map((word) => (/^[A-Z][a-z]+$/.test(word) ? word.toLowerCase() : word))].join(' ');
-}

@@ -53,14 +53,14 @@ describe('validate --format json and --strict', function () {
     let app: AppCopy;
     beforeEach(() => {
       app = new AppCopy();
-      app.edit('modules/watch-order-declined/module.json', (m) => (m.label = 'Watch order declined'));
+      app.edit('modules/watch-order-declined/module.json', (m) => (m.label = 'Watch Order Declined'));
     });
     afterEach(() => app.remove());
 
-    it('passes with a warning at the label, suggesting Title Case', async () => {
+    it('passes with a warning at the label, suggesting sentence case', async () => {
       const text = await cli(['validate', '--app', app.dir]);
       expect(text.code, text.stderr).to.equal(0);
-      expect(text.stderr).to.match(/modules\/watch-order-declined\/module.json:2:3: warning: module label 'Watch order declined' is not in Title Case.*; did you mean 'Watch Order Declined'\?/);
+      expect(text.stderr).to.match(/modules\/watch-order-declined\/module.json:2:3: warning: module label 'Watch Order Declined' is not in sentence case.*; did you mean 'Watch order declined'\?/);
       expect(text.stdout).to.contain('Plug&Paid (plug-and-paid 0.1.0): valid (0 errors, 1 warning)');
       const { code, report } = await jsonReport(['--app', app.dir]);
       expect(code).to.equal(0);
@@ -72,9 +72,9 @@ describe('validate --format json and --strict', function () {
           pointer: '/label',
           line: 2,
           column: 3,
-          message: "module label 'Watch order declined' is not in Title Case, as Make's review expects",
+          message: "module label 'Watch Order Declined' is not in sentence case, as Make's naming page asks (developers.make.com/custom-apps-documentation/best-practices/naming-conventions/modules/module-labels)",
           modules: ['watch-order-declined'],
-          suggestion: "did you mean 'Watch Order Declined'?",
+          suggestion: "did you mean 'Watch order declined'?",
         },
       ]);
     });

@@ -7,7 +7,8 @@ import { buildMakeTree } from '../../src/export/make-layout';
 import { builtinFunctions, compileDirective, evaluateDirective } from '../../src/iml';
 import { isTruthy } from '../../src/iml/values';
 import { mapEvent, parameterValues } from '../../src/mapping/map-event';
-import { makeModuleId, makeWebhookId, sentenceCase } from '../../src/export/make-names';
+import { makeModuleId, makeWebhookId } from '../../src/export/make-names';
+import { sentenceCase } from '../../src/definition/conventions';
 import { AppCopy } from '../helpers/app-copy';
 import { cli } from '../helpers/cli';
 import { makeSchemaProblems, schemaFor } from '../helpers/make-schemas';
@@ -106,7 +107,7 @@ describe('export to Make', () => {
   it('documents the webhook registration in the app README', () => {
     const readme = tree.get('README.md')!;
     expect(readme).to.contain('Settings > Webhooks');
-    expect(readme).to.contain('## Watch Invoice Paid');
+    expect(readme).to.contain('## Watch invoice paid');
   });
 
   describe('Make parity: the exported webhook, run as Make runs it, makes the samples', () => {
@@ -208,7 +209,12 @@ describe('export to Make', () => {
     });
   });
 
-  it('writes sentence-case labels', () => {
+  it('writes the definitions\' labels, which are in sentence case as Make\'s naming page asks', () => {
     expect(sentenceCase('Watch Recurring Subscription Canceled')).to.equal('Watch recurring subscription canceled');
+    expect(sentenceCase('Watch Plug&Paid SKU')).to.equal('Watch Plug&Paid SKU');
+    for (const module of app.modules) {
+      expect(module.label).to.equal(sentenceCase(module.label));
+      expect(makecomapp.components.module[makeModuleId(module.name)].label).to.equal(module.label);
+    }
   });
 });

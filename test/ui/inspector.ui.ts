@@ -118,7 +118,7 @@ describe('the event inspector, in Chromium', function () {
     // Grouped as the app groups its modules (groups in order of first appearance), each group in the app's order.
     const groups = [...new Set(app.modules.map((m) => m.group))];
     expect(names).to.deep.equal(groups.flatMap((group) => app.modules.filter((m) => m.group === group).map((m) => m.label)));
-    expect(names.indexOf('Watch One Time Sale')).to.equal(0);
+    expect(names.indexOf('Watch one time sale')).to.equal(0);
     expect(await card.locator('h4').allTextContents()).to.include.members(['Orders', 'Products', 'Customers', 'Subscriptions']);
 
     await card.getByLabel('Module').selectOption('watch-order-refunded');
@@ -129,10 +129,10 @@ describe('the event inspector, in Chromium', function () {
     expect(await page.content()).to.not.contain(API_TOKEN);
     await products.selectOption(['prod_workbook', '77']);
     await card.getByLabel('Destination URL').fill('ftp://files.example/hook');
-    // Watch Order Refunded is attached already: the first press warns and names it, the second sends it.
+    // Watch order refunded is attached already: the first press warns and names it, the second sends it.
     const existing = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items.find((t: { module: string }) => t.module === 'watch-order-refunded');
     await card.getByRole('button', { name: 'Add trigger' }).click();
-    await card.getByRole('status').getByText(`already has a Watch Order Refunded trigger (${existing.id}): each event would make bundles for both`).waitFor();
+    await card.getByRole('status').getByText(`already has a Watch order refunded trigger (${existing.id}): each event would make bundles for both`).waitFor();
     expect(await card.locator('[data-trigger]').count()).to.equal(14);
     await card.getByRole('button', { name: 'Add a second trigger' }).click();
     const refused = card.getByRole('alert').filter({ hasText: 'Could not add the trigger: destination.url must be an http(s) URL' });
@@ -156,14 +156,14 @@ describe('the event inspector, in Chromium', function () {
     await card.getByText('products prod_workbook, 77').waitFor();
     await card.getByText('Signing secret for verifying deliveries (shown once)').waitFor();
     expect(await seriousViolations(page)).to.deep.equal([]);
-    const refunds = card.locator('.trigger-name', { hasText: 'Watch Order Refunded' });
+    const refunds = card.locator('.trigger-name', { hasText: 'Watch order refunded' });
     expect(await refunds.count()).to.equal(2);
     // Remove asks first; Cancel keeps the trigger.
-    await card.getByRole('button', { name: 'Remove Watch Order Refunded' }).last().click();
-    await card.getByText('Remove Watch Order Refunded?').waitFor();
+    await card.getByRole('button', { name: 'Remove Watch order refunded' }).last().click();
+    await card.getByText('Remove Watch order refunded?').waitFor();
     await card.getByRole('button', { name: 'Cancel', exact: true }).click();
     expect(await card.locator('[data-trigger]').count()).to.equal(15);
-    await card.getByRole('button', { name: 'Remove Watch Order Refunded' }).last().click();
+    await card.getByRole('button', { name: 'Remove Watch order refunded' }).last().click();
     await card.getByRole('button', { name: 'Yes, remove' }).click();
     await rows(page, '[data-trigger]', (n) => n === 14);
 
@@ -171,7 +171,7 @@ describe('the event inspector, in Chromium', function () {
     const sale = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items.find((t: { module: string }) => t.module === 'watch-one-time-sale');
     const saleRow = card.locator(`[data-trigger="${sale.id}"]`);
     expect(await saleRow.locator('.trigger-id').textContent()).to.equal(sale.id);
-    await saleRow.getByRole('button', { name: 'Copy id of Watch One Time Sale' }).click();
+    await saleRow.getByRole('button', { name: 'Copy id of Watch one time sale' }).click();
     expect(await page.evaluate('navigator.clipboard.readText()')).to.equal(sale.id);
   });
 
@@ -198,7 +198,7 @@ describe('the event inspector, in Chromium', function () {
     await page.waitForURL(/#\/events\/\d+$/);
     const id = page.url().split('/').pop()!;
     const region = page.getByRole('region', { name: `Event ${id}: new_simple_sale` });
-    const bundle = region.getByRole('region', { name: /Watch One Time Sale/ });
+    const bundle = region.getByRole('region', { name: /Watch one time sale/ });
     await bundle.waitFor();
     const row = (label: string) => bundle.locator('li.leaf', { has: page.locator(`.field-label:text-is("${label}")`) }).first();
     expect(await row('Order ID').locator('.value').textContent()).to.equal('ord_8f3k2j');
@@ -210,9 +210,9 @@ describe('the event inspector, in Chromium', function () {
     // Schema order: the order's fields as the output schema lists them.
     const order = bundle.locator('li.branch', { has: page.locator('summary .field-label:text-is("Order")') }).first();
     expect(await order.locator(':scope > details > ul > li > .field-label').allTextContents()).to.deep.equal(['Order ID', 'Status', 'Total amount', 'Currency', 'Created at']);
-    expect(await region.getByText('Watch One Time Sale: 1 bundle').count()).to.equal(1);
+    expect(await region.getByText('Watch one time sale: 1 bundle').count()).to.equal(1);
     // Bundles in the app's module order, whichever trigger made its bundle first.
-    expect(await region.locator('[data-bundle] h4').allTextContents()).to.deep.equal(['Watch One Time Sale · bundle 1', 'Watch Customers · bundle 1']);
+    expect(await region.locator('[data-bundle] h4').allTextContents()).to.deep.equal(['Watch one time sale · bundle 1', 'Watch customers · bundle 1']);
 
     await row('Total amount').hover();
     await row('Total amount').getByRole('button', { name: 'Copy path of Total amount' }).click();
@@ -281,7 +281,7 @@ describe('the event inspector, in Chromium', function () {
     const id = await post(payload);
     const page = await context.newPage();
     await signIn(page, undefined, `/#/events/${id}`);
-    const bundle = eventRegion(page).getByRole('region', { name: /Watch One Time Sale/ });
+    const bundle = eventRegion(page).getByRole('region', { name: /Watch one time sale/ });
     await bundle.waitFor();
     expect(await bundle.getByText('does not match the output schema').count()).to.equal(1);
     const email = bundle.locator('li.leaf.invalid', { has: page.locator('.field-label:text-is("Email")') });
@@ -379,7 +379,7 @@ describe('the event inspector, in Chromium', function () {
     await replay.click();
     await page.locator('#event-detail [data-delivery] .status-delivered').waitFor({ timeout: 20_000 });
     expect(receiver.received).to.have.length(1);
-    expect(await page.locator('#event-detail [data-delivery] td').nth(1).textContent()).to.equal('Watch Order Refunded');
+    expect(await page.locator('#event-detail [data-delivery] td').nth(1).textContent()).to.equal('Watch order refunded');
     await shot(page, 'delivery');
     await runtime.api('DELETE', `/api/triggers/${refunds.body.id}`);
   });
@@ -414,7 +414,7 @@ describe('the event inspector, in Chromium', function () {
 
       refusing.answer = () => ({ status: 200 });
       await page.goto(`${runtime.url}/#/deliveries`);
-      await page.getByRole('button', { name: 'Replay all dead deliveries of Watch Order Refunded' }).click();
+      await page.getByRole('button', { name: 'Replay all dead deliveries of Watch order refunded' }).click();
       await runtime.runtime.engine.drain();
       expect(refusing.received.map((request) => JSON.parse(request.body).order.id)).to.have.length(2);
       await page.goto(`${runtime.url}/#/deliveries`);
