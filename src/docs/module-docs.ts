@@ -54,7 +54,7 @@ export function moduleSection(app: AppDefinition, module: ModuleDefinition): str
 function fetchLine(app: AppDefinition, module: ModuleDefinition): string {
   const request = module.communication!;
   const query = request.qs ? `?${Object.entries(request.qs).map(([key, value]) => `${key}=${String(value)}`).join('&')}` : '';
-  return `Fetches \`${request.method ?? 'GET'} ${app.base.baseUrl ?? ''}${request.url ?? ''}${query}\` through the connection for each event (\`payload\` is the webhook item, \`body\` the answer). If the API fails, the runtime keeps the event and retries with back-off.`;
+  return `Fetches \`${request.method ?? 'GET'} ${app.base.baseUrl ?? ''}${request.url ?? ''}${query}\` through the connection for each event (\`payload\` is the webhook item, \`body\` the answer). If the API fails, the plugnpaid-connector runtime keeps the event and retries it with back-off; in Make that scenario run stops with the error, and retrying is left to Make's own error handling (the back-off retries are the runtime's, not Make's).`;
 }
 
 /** docs/modules.md: the app's module documentation, generated from the definitions. */
