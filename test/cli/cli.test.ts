@@ -155,7 +155,7 @@ describe('plugnpaid-connector docs', () => {
       const run = await cli(['docs', '--out', out]);
       expect(run.code).to.equal(0);
       const text = readFileSync(out, 'utf8');
-      expect(text).to.contain('## Watch Order Tracking Number');
+      expect(text).to.contain('## Watch order tracking number');
       expect(text).to.contain('Settings > Webhooks');
       expect(text).to.contain("`order.amountTotal` | number | Total amount | `{{parseNumber(body.data.order.amount_total, '.')}}` |");
     } finally {
