@@ -1,20 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MakeCall, MakeClient } from './make-client';
+import { ComponentType, DeployTarget, Origin, originFor } from './origin';
 
-type ComponentType = 'connection' | 'webhook' | 'module' | 'rpc' | 'function' | 'endpoint';
-interface Mapping {
-  local: string | null;
-  remote: string | null;
-}
-interface Origin {
-  label: string;
-  baseUrl: string;
-  appId: string;
-  appVersion: number;
-  apikeyFile: string;
-  idMapping: Record<ComponentType, Mapping[]>;
-}
 interface Component {
   label?: string;
   description?: string;
@@ -27,13 +15,6 @@ interface MakecomappJson {
   generalCodeFiles: Record<string, string | null>;
   components: Record<ComponentType, Record<string, Component | null>>;
   origins: Origin[];
-}
-
-/** Where to deploy: the zone's API URL, the custom app and its major version. */
-export interface DeployTarget {
-  url: string;
-  appId: string;
-  appVersion: number;
 }
 
 const SECTION_OF: Record<string, string> = {
@@ -157,18 +138,7 @@ export class Deployer {
   }
 
   private findOrAddOrigin(): Origin {
-    const { url, appId, appVersion } = this.target;
-    const baseUrl = url.replace(/\/$/, '');
-    const existing = this.app.origins.find((origin) => origin.baseUrl === baseUrl && origin.appId === appId && origin.appVersion === appVersion);
-    const empty = (): Record<ComponentType, Mapping[]> => ({ connection: [], webhook: [], module: [], rpc: [], function: [], endpoint: [] });
-    if (existing) {
-      existing.idMapping = { ...empty(), ...existing.idMapping };
-      return existing;
-    }
-    // The extension reads the key from apikeyFile; our deploy reads MAKE_API_KEY and never writes the key.
-    const origin: Origin = { label: `${appId} on ${new URL(baseUrl).host}`, baseUrl, appId, appVersion, apikeyFile: '.secrets/apikey', idMapping: empty() };
-    this.app.origins.push(origin);
-    return origin;
+    return originFor(this.app.origins, this.target);
   }
 }
 

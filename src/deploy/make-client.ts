@@ -1,6 +1,7 @@
 import { Make, MakeError } from '@makehq/sdk';
 import { networkError } from '../http/network';
 import { redact } from '../http/redact';
+import { zoneHost } from './origin';
 
 /** One call to Make's app API, as the deploy plan lists it. */
 export interface MakeCall {
@@ -23,7 +24,7 @@ function explain(status: number | undefined, call: MakeCall, detail: string): st
     case 403:
       return `${where}: the API key may not change this app (403). Is the app yours, and does the key have write access?`;
     case 404:
-      return `${where}: not found (404). Check --app-id, --app-version and --url (the zone your app lives in).`;
+      return `${where}: not found (404). Check --app-id, --app-version and --zone-url (the zone your app lives in).`;
     case 429:
       return `${where}: Make's rate limit was still reached after waiting (429). Run deploy again in a minute.`;
     default:
@@ -41,9 +42,9 @@ export class MakeClient {
     private readonly apiUrl: string,
     retryDelayMs = 5_000,
   ) {
-    const match = /^https:\/\/([^/]+)\/api\/?$/.exec(apiUrl);
-    if (!match) throw new DeployError(`--url must look like https://<zone>/api (for example https://eu1.make.com/api), got ${apiUrl}`);
-    this.make = new Make(apiKey, match[1], { retry: { onRateLimit: true, maxRetries: 3, baseDelay: retryDelayMs, maxDelay: 60_000 } });
+    const host = zoneHost(apiUrl);
+    if (!host) throw new DeployError(`--zone-url must look like https://<zone>/api (for example https://eu1.make.com/api), got ${apiUrl}`);
+    this.make = new Make(apiKey, host, { retry: { onRateLimit: true, maxRetries: 3, baseDelay: retryDelayMs, maxDelay: 60_000 } });
   }
 
   /** Sends one call; resolves to the parsed answer. */

@@ -1,7 +1,7 @@
 import { appWebhook } from '../definition/app-webhook';
 import { connectionCommunication } from '../definition/connection-communication';
 import type { AppDefinition } from '../definition/types';
-import { modulesMarkdown, registrationSteps } from '../docs/module-docs';
+import { appReadme } from './app-readme';
 import { makeInterface } from './interface';
 import { kebab, makeModuleId, makeWebhookId } from './make-names';
 import { exportedOutputSchema, moduleCommunication, needsConnection, rpcNames, webhookDirective, webhookParameters } from './webhook-directive';
@@ -124,21 +124,4 @@ export function buildMakeTree(app: AppDefinition, origins: unknown[] = []): Make
   };
   tree.set('makecomapp.json', json(makecomapp));
   return new Map([...tree.entries()].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-/** The app's Docs in Make: how to register the webhook URL, then the module tables. */
-function appReadme(app: AppDefinition): string {
-  return [
-    `# ${app.manifest.label}`,
-    '',
-    app.manifest.description,
-    '',
-    `## Setting up ${app.manifest.label} webhooks`,
-    '',
-    'Each trigger has its own webhook. Create it in the trigger ("Add" next to Webhook), copy its URL, then:',
-    '',
-    registrationSteps(app),
-    '',
-    modulesMarkdown(app).split('\n').slice(1).join('\n'),
-  ].join('\n');
 }

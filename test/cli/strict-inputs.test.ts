@@ -123,7 +123,7 @@ describe('Inputs that used to be accepted silently are refused with what to writ
     });
 
     it('deploy --app-version must be a whole number ≥ 1', async () => {
-      const run = await cli(['deploy', '--url', 'https://eu1.make.com/api', '--app-id', 'x', '--app-version', 'one', '--dry-run', '--dir', join(parent, 'make-app')]);
+      const run = await cli(['deploy', '--zone-url', 'https://eu1.make.com/api', '--app-id', 'x', '--app-version', 'one', '--dry-run', '--dir', join(parent, 'make-app')]);
       expect(run.code).to.equal(2);
       expect(run.stderr).to.contain('--app-version must be a whole number ≥ 1, not "one"');
       expect(existsSync(join(parent, 'make-app'))).to.equal(false);

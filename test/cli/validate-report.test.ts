@@ -90,7 +90,7 @@ describe('validate --format json and --strict', function () {
 
     it('does not stop an export', async () => {
       const out = join(app.dir, 'out');
-      const run = await cli(['export', '--app', app.dir, '--out', out]);
+      const run = await cli(['export', '--app', app.dir, '--dir', out]);
       expect(run.code, run.stderr).to.equal(0);
       expect(existsSync(join(out, 'makecomapp.json'))).to.equal(true);
     });
@@ -128,8 +128,8 @@ describe('export, deploy and serve refuse an invalid app with the report validat
   });
 
   const commands: Array<[string, (dir: string, data: string) => string[], string]> = [
-    ['export', (dir) => ['export', '--app', dir, '--out', join(dir, 'out')], 'Not exported'],
-    ['deploy', (dir, data) => ['deploy', '--app', dir, '--url', 'https://eu1.make.com/api', '--app-id', 'x', '--dir', join(data, 'make-app'), '--dry-run'], 'Not deployed'],
+    ['export', (dir) => ['export', '--app', dir, '--dir', join(dir, 'out')], 'Not exported'],
+    ['deploy', (dir, data) => ['deploy', '--app', dir, '--zone-url', 'https://eu1.make.com/api', '--app-id', 'x', '--dir', join(data, 'make-app'), '--dry-run'], 'Not deployed'],
     ['serve', (dir, data) => ['serve', '--app', dir, '--data', data, '--port', '0', '--host', '127.0.0.1'], 'Not serving'],
   ];
 

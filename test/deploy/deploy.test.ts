@@ -57,7 +57,7 @@ describe('plugnpaid-connector deploy', function () {
   });
 
   const deploy = (extra: string[] = [], env: Record<string, string> = { MAKE_API_KEY: KEY }) =>
-    cli(['deploy', '--url', `${ZONE}/api`, '--app-id', APP, '--dir', dir, ...extra], { env });
+    cli(['deploy', '--zone-url', `${ZONE}/api`, '--app-id', APP, '--dir', dir, ...extra], { env });
 
   it("creates everything in Make's order, then a second deploy only updates", async () => {
     const seen = fakeMake();
@@ -132,7 +132,7 @@ describe('plugnpaid-connector deploy', function () {
 
   it('works the same against an Ibexa Connect host', async () => {
     const seen = fakeMake('https://connect.example-ibexa.test');
-    const run = await cli(['deploy', '--url', 'https://connect.example-ibexa.test/api', '--app-id', APP, '--dir', dir], { env: { MAKE_API_KEY: KEY } });
+    const run = await cli(['deploy', '--zone-url', 'https://connect.example-ibexa.test/api', '--app-id', APP, '--dir', dir], { env: { MAKE_API_KEY: KEY } });
     expect(run.code, run.stderr).to.equal(0);
     expect(seen[0].call).to.equal(`PUT /sdk/apps/${APP}/1/base`);
   });
@@ -175,8 +175,8 @@ describe('plugnpaid-connector deploy', function () {
     const missing = await deploy([], {});
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.contain('Set MAKE_API_KEY');
-    const wrong = await cli(['deploy', '--url', 'https://eu1.make.com', '--app-id', APP, '--dir', dir], { env: { MAKE_API_KEY: KEY } });
-    expect(wrong.code).to.equal(1);
-    expect(wrong.stderr).to.contain('--url must look like https://<zone>/api');
+    const wrong = await cli(['deploy', '--zone-url', 'https://eu1.make.com', '--app-id', APP, '--dir', dir], { env: { MAKE_API_KEY: KEY } });
+    expect(wrong.code).to.equal(2);
+    expect(wrong.stderr).to.contain('a zone URL is https://<zone>/api: https://eu1.make.com/api');
   });
 });

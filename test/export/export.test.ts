@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { loadApp } from '../../src/definition/loader';
+import { DEFAULT_APP_DIR, loadApp } from '../../src/definition/loader';
 import { buildMakeTree } from '../../src/export/make-layout';
 import { builtinFunctions, compileDirective, evaluateDirective } from '../../src/iml';
 import { isTruthy } from '../../src/iml/values';
@@ -107,7 +107,17 @@ describe('export to Make', () => {
   it('documents the webhook registration in the app README', () => {
     const readme = tree.get('README.md')!;
     expect(readme).to.contain('Settings > Webhooks');
-    expect(readme).to.contain('## Watch invoice paid');
+    expect(readme).to.contain('### Watch invoice paid');
+  });
+
+  it("writes the app's Docs for a Make user: the setup once, then each trigger, and no project internals", () => {
+    for (const candidate of [app, loadApp(join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay'))]) {
+      const readme = buildMakeTree(candidate).get('README.md')!;
+      expect(readme.match(/## Setting up a trigger/g)).to.have.length(1);
+      expect(readme).to.contain('click **Run once**');
+      expect(readme.match(/^### /gm)).to.have.length(candidate.modules.length);
+      expect(readme).to.not.match(/Module folder|schemas\/events\.json|do not edit|aliases|\{\{|provenance|runtime keeps/);
+    }
   });
 
   describe('Make parity: the exported webhook, run as Make runs it, makes the samples', () => {
@@ -180,7 +190,7 @@ describe('export to Make', () => {
     it('writes the tree that makecomapp.json describes', async () => {
       const out = mkdtempSync(join(tmpdir(), 'plugnpaid-export-'));
       try {
-        const run = await cli(['export', '--out', out]);
+        const run = await cli(['export', '--dir', out]);
         expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.contain('14 instant triggers');
         const written: string[] = [];
@@ -193,12 +203,68 @@ describe('export to Make', () => {
       }
     });
 
+    it('writes the origin when given --zone-url and --app-id, keeping it (and its id mapping) on the next export', async () => {
+      const out = mkdtempSync(join(tmpdir(), 'plugnpaid-export-'));
+      try {
+        const run = await cli(['export', '--dir', out, '--zone-url', 'https://eu2.make.com/api', '--app-id', 'plug-and-paid-x1y2z3']);
+        expect(run.code, run.stderr).to.equal(0);
+        const [origin] = JSON.parse(readFileSync(join(out, 'makecomapp.json'), 'utf8')).origins;
+        expect(origin).to.deep.include({ baseUrl: 'https://eu2.make.com/api', appId: 'plug-and-paid-x1y2z3', appVersion: 1, apikeyFile: '.secrets/apikey' });
+        expect(makeSchemaProblems(new Map([['makecomapp.json', readFileSync(join(out, 'makecomapp.json'), 'utf8')]])).problems).to.deep.equal([]);
+        const mapped = JSON.parse(readFileSync(join(out, 'makecomapp.json'), 'utf8'));
+        mapped.origins[0].idMapping.module.push({ local: 'watchOneTimeSale', remote: 'watchOneTimeSale' });
+        writeFileSync(join(out, 'makecomapp.json'), JSON.stringify(mapped));
+        expect((await cli(['export', '--dir', out])).code).to.equal(0);
+        expect(JSON.parse(readFileSync(join(out, 'makecomapp.json'), 'utf8')).origins).to.deep.equal(mapped.origins);
+        const half = await cli(['export', '--dir', out, '--zone-url', 'https://eu2.make.com/api']);
+        expect(half.code).to.equal(2);
+        expect(half.stderr).to.contain('Give --zone-url and --app-id together');
+        const wrong = await cli(['export', '--dir', out, '--zone-url', 'https://eu2.make.com', '--app-id', 'x']);
+        expect(wrong.code).to.equal(2);
+        expect(wrong.stderr).to.contain('a zone URL is https://<zone>/api');
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
+    it('removes the files an earlier export wrote and this one does not, and leaves other files alone', async () => {
+      const out = mkdtempSync(join(tmpdir(), 'plugnpaid-export-'));
+      try {
+        expect((await cli(['export', '--dir', out])).code).to.equal(0);
+        const makecomapp = JSON.parse(readFileSync(join(out, 'makecomapp.json'), 'utf8'));
+        // As if an earlier version had exported one more RPC.
+        makecomapp.components.rpc.listPlugs = { label: 'List plugs', connection: 'plugnpaid', codeFiles: { communication: 'rpcs/list-plugs/list-plugs.communication.iml.json', params: 'rpcs/list-plugs/list-plugs.params.iml.json' } };
+        writeFileSync(join(out, 'makecomapp.json'), JSON.stringify(makecomapp));
+        mkdirSync(join(out, 'rpcs', 'list-plugs'), { recursive: true });
+        writeFileSync(join(out, 'rpcs/list-plugs/list-plugs.communication.iml.json'), '{}');
+        writeFileSync(join(out, 'rpcs/list-plugs/list-plugs.params.iml.json'), '[]');
+        mkdirSync(join(out, '.secrets'));
+        writeFileSync(join(out, '.secrets', 'apikey'), 'kept');
+        writeFileSync(join(out, 'NOTES.md'), 'kept');
+        expect((await cli(['export', '--dir', out])).code).to.equal(0);
+        expect(existsSync(join(out, 'rpcs'))).to.equal(false);
+        expect(readFileSync(join(out, '.secrets', 'apikey'), 'utf8')).to.equal('kept');
+        expect(readFileSync(join(out, 'NOTES.md'), 'utf8')).to.equal('kept');
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
+    it('uses the same folder flag and default as deploy', async () => {
+      const help = async (command: string) => (await cli([command, '--help'])).stdout.replace(/\s+/g, ' ');
+      for (const command of ['export', 'deploy']) {
+        expect(await help(command)).to.contain('--dir <folder>');
+        expect(await help(command)).to.contain('(default: "./make-app")');
+        expect(await help(command)).to.contain('--zone-url <url>');
+      }
+    });
+
     it('refuses a definition Make cannot run, such as one calling a custom IML function', async () => {
       const copy = new AppCopy();
       const out = join(copy.dir, 'out');
       try {
         copy.edit('connector/rpcs/list-products.json', (rpc) => (rpc.communication.response.output.label = '{{productLabel(item)}}'));
-        const run = await cli(['export', '--app', copy.dir, '--out', out]);
+        const run = await cli(['export', '--app', copy.dir, '--dir', out]);
         expect(run.code).to.equal(1);
         expect(run.stderr).to.contain('Not exported');
         expect(run.stderr).to.contain("unknown IML function 'productLabel'");

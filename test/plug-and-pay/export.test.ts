@@ -105,7 +105,7 @@ describe('Plug&Pay export to Make', () => {
   it('runs `export --app` into a folder', async () => {
     const out = mkdtempSync(join(tmpdir(), 'plugandpay-export-'));
     try {
-      const result = await cli(['export', '--app', PLUG_AND_PAY_DIR, '--out', out]);
+      const result = await cli(['export', '--app', PLUG_AND_PAY_DIR, '--dir', out]);
       expect(result.code, result.stderr).to.equal(0);
       expect(result.stdout).to.contain('1 connection, 6 webhooks, 6 instant triggers, 0 RPCs');
       expect(readdirSync(out).sort()).to.deep.equal(['README.md', 'connections', 'general', 'makecomapp.json', 'modules', 'webhooks']);
