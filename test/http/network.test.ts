@@ -105,7 +105,7 @@ describe('Network failures name the host and the cause', () => {
     it('deploy: an unresolvable zone names the zone and ENOTFOUND, not "fetch failed", and never the key', async () => {
       const dir = join(copy.dir, 'make-app');
       const key = '8a3c8a5e-1b2c-4d5e-8f90-123456789abc';
-      const run = await cli(['deploy', '--url', 'https://eu1.make.invalid/api', '--app-id', 'plug-and-paid-x1y2z3', '--dir', dir], { env: { MAKE_API_KEY: key } });
+      const run = await cli(['deploy', '--zone-url', 'https://eu1.make.invalid/api', '--app-id', 'plug-and-paid-x1y2z3', '--dir', dir], { env: { MAKE_API_KEY: key } });
       expect(run.code).to.equal(1);
       expect(run.stderr).to.match(/^deploy stopped: (PUT|GET|POST|PATCH) \/sdk\/apps\/\S+: cannot reach eu1\.make\.invalid: the host name does not resolve \((ENOTFOUND|EAI_AGAIN)\)/);
       expect(run.stderr).not.to.contain('fetch failed');
