@@ -167,7 +167,7 @@ describe('a misspelt keyword in a shared bundle schema', function () {
   const commands: Array<[string, (dir: string, data: string) => string[]]> = [
     ['validate', (dir) => ['validate', '--app', dir]],
     ['map', (dir) => ['map', '--app', dir, join(DEFAULT_APP_DIR, 'examples/payloads/new_simple_sale.json')]],
-    ['export', (dir) => ['export', '--app', dir, '--out', join(dir, 'out')]],
+    ['export', (dir) => ['export', '--app', dir, '--dir', join(dir, 'out')]],
     ['serve', (dir, data) => ['serve', '--app', dir, '--data', data, '--port', '0', '--host', '127.0.0.1']],
   ];
   for (const [name, args] of commands) {
