@@ -254,7 +254,7 @@ describe('the event inspector, in Chromium', function () {
     sale.data.order.id = 52841;
     const id = await post(sale);
     await page.goto(`${runtime.url}/#/events/${id}`);
-    const bundle = page.getByRole('region', { name: `Event ${id}: new_simple_sale` }).getByRole('region', { name: /Watch One Time Sale/ });
+    const bundle = page.getByRole('region', { name: `Event ${id}: new_simple_sale` }).getByRole('region', { name: /Watch one time sale/ });
     await bundle.waitFor();
     const orderId = bundle.locator('li.leaf', { has: page.locator('.field-label:text-is("Order ID")') }).first();
     expect(await orderId.locator('.value').textContent()).to.equal('52841');
