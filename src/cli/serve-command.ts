@@ -89,6 +89,7 @@ export function serveCommand(io: CliIo): Command {
       // Client commands find this runtime and its token only when told where: the printed lines say so.
       const client = `--url ${runtime.baseUrl()}${dataDir === DEFAULT_CONFIG.dataDir ? '' : ` --data ${shellWord(dataDir)}`}`;
       const tokenVariable = config.adminToken ? 'PLUGNPAID_ADMIN_TOKEN=… ' : '';
+      for (const notice of runtime.notices) io.stderr(`note: ${notice}\n`);
       io.stdout(`${app.manifest.label} connector runtime listening on ${address}\n`);
       const webhooks = runtime.store.sql.webhooks.all('', WEBHOOKS_SHOWN + 1).map((row) => webhookView(row, runtime.baseUrl()));
       const webhookCount = webhooks.length > WEBHOOKS_SHOWN ? (runtime.store.db.prepare('SELECT count(*) AS n FROM webhooks').get() as { n: number }).n : webhooks.length;

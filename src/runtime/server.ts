@@ -28,6 +28,8 @@ import { listenProblem, StartError } from './start-error';
 import { Alerter, alertSecret } from './alerts';
 import { RuntimeMetrics } from './metrics';
 import { registerMetricsRoute } from './metrics-route';
+import { makeDataFolderPrivate } from './store/data-folder';
+import { lockDataFolder } from './store/folder-lock';
 import { Store } from './store/store';
 import { claimStore } from './store-owner';
 import { deliveryAgent, destinationProblem } from './destination-policy';
@@ -48,6 +50,8 @@ export interface Runtime {
   alertSecretCreated?: string;
   /** Sends operational alerts, when an alert URL is configured. */
   alerter?: Alerter;
+  /** What start changed or found about the data folder's privacy, to tell the person starting it. */
+  notices: string[];
   baseUrl(): string;
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -67,11 +71,15 @@ export function createRuntime(
   const app = options.app ?? loadApp(config.appDir);
   const alertProblem = config.alertUrl === undefined ? undefined : destinationProblem(config.alertUrl, config.allowPrivateDestinations);
   if (alertProblem) throw new StartError(`the alert URL (PLUGNPAID_ALERT_URL or --alert-url) cannot be used: ${alertProblem.replace(/^destination\.url /, 'it ')}`);
-  const store = new Store(config.dataDir, config.sync);
+  const notices = makeDataFolderPrivate(config.dataDir);
+  const lock = lockDataFolder(config.dataDir);
+  let store: Store | undefined;
   try {
+    store = new Store(config.dataDir, config.sync);
     claimStore(store, app, config.dataDir);
   } catch (error) {
-    store.close();
+    store?.close();
+    lock.release();
     throw error;
   }
   const { token: adminToken, created: adminTokenCreated } = loadAdminToken(config.dataDir, config.adminToken);
@@ -166,7 +174,8 @@ export function createRuntime(
   // Rate limits count per address; authenticated calls and wrong tokens each have their own (see config.ts).
   server.register(async (admin) => {
     await admin.register(helmet, SECURITY_HEADERS);
-    await admin.register(rateLimit, { max: config.adminRequestsPerMinute, timeWindow: 60_000 });
+    // Counted after the token check (preHandler), so only authenticated calls use up an address's allowance.
+    await admin.register(rateLimit, { max: config.adminRequestsPerMinute, timeWindow: 60_000, hook: 'preHandler' });
     admin.addHook('onRequest', requireAdminToken(adminToken, admin.createRateLimit({ max: config.failedSignInsPerMinute, timeWindow: 60_000 })));
     admin.removeAllContentTypeParsers();
     admin.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
@@ -191,6 +200,7 @@ export function createRuntime(
     alertSecretCreated: alerts?.created ? alerts.secret : undefined,
     alerter,
     routes,
+    notices,
     baseUrl,
     async listen() {
       try {
@@ -198,6 +208,7 @@ export function createRuntime(
       } catch (error) {
         throw (await listenProblem(error, config.host, config.port)) ?? error;
       }
+      lock.announce(address);
       if (created) runtime.defaultWebhook = webhookView(created, baseUrl());
       engine.kick();
       return address;
@@ -207,6 +218,7 @@ export function createRuntime(
       await engine.close();
       await alerter?.settle();
       store.close();
+      lock.release();
     },
   };
   return runtime;

@@ -55,12 +55,14 @@ describe('Starting the runtime: one app per store, a free port, clear refusals',
     it('refuses Plug&Pay on the data folder of a Plug&Paid runtime, naming both apps and suggesting --data', async () => {
       const first = await new TestRuntime(join(parent, 'data')).start();
       try {
+        await first.stop();
         const run = await cli(['serve', '--app', PLUG_AND_PAY, '--data', first.dataDir, '--port', String(await closedPort())]);
         expect(run.code).to.equal(1);
         expect(run.stderr).to.equal(
           `${first.dataDir} holds the data of Plug&Paid (plug-and-paid 0.1.0), not of Plug&Pay (plug-and-pay 0.1.0). ` +
             'Start Plug&Pay on its own data folder, e.g. --data ./data-plug-and-pay (and its own --port when both run).\n',
         );
+        await first.start();
         expect((await first.api('GET', '/api/webhooks')).body.items).to.have.length(1);
       } finally {
         await first.destroy();

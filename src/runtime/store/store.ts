@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createPrivateFile, FOLDER_MODE } from './data-folder';
 import { MIGRATIONS } from './migrations';
 import type { BundleRow, DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
 
@@ -13,8 +14,11 @@ export class Store {
   private readonly statements;
 
   constructor(dataDir: string, sync: SyncLevel = 'FULL') {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'plugnpaid.sqlite'));
+    mkdirSync(dataDir, { recursive: true, mode: FOLDER_MODE });
+    const file = join(dataDir, 'plugnpaid.sqlite');
+    // SQLite gives the -wal and -shm files the database file's mode: created 0600, all three stay private.
+    createPrivateFile(file);
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${sync}`);
     this.db.pragma('foreign_keys = ON');
