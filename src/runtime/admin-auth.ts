@@ -16,8 +16,8 @@ const MAX_LOCKED_ADDRESSES = 10_000;
  * The `onRequest` hook of the admin scope: the admin token (or, for /metrics, also the scrape token) as a Bearer
  * token, compared in constant time. It is
  * added to the scope the admin routes live in, so the router's decision (not the raw URL) says who needs it.
- * An address past its failed sign-ins is locked out until its window ends, right token or not, so guessing
- * cannot go on at full speed.
+ * An address past its failed sign-ins (requests presenting a wrong token) is locked out until its window ends,
+ * right token or not, so guessing cannot go on at full speed.
  */
 export function requireAdminToken(adminToken: string | string[], countFailure: FailureCounter) {
   const accepted = [adminToken].flat();
@@ -33,12 +33,19 @@ export function requireAdminToken(adminToken: string | string[], countFailure: F
     const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
     if (token && accepted.some((expected) => sameToken(token, expected))) return;
+    // Only a presented token is a guess. Requests without one (an <img> on any page the admin opens) must not
+    // lock the admin out.
+    if (header === '') return void (await unauthorized(reply));
     const counted = await countFailure(request);
     if (!counted.isAllowed && counted.isExceeded) {
       if (lockedUntil.size >= MAX_LOCKED_ADDRESSES) lockedUntil.delete(lockedUntil.keys().next().value!);
       lockedUntil.set(request.ip, Date.now() + counted.ttl);
       return void (await refuse(reply, Date.now() + counted.ttl));
     }
-    await reply.code(401).send({ error: 'missing or wrong admin token (Authorization: Bearer <token>)' });
+    await unauthorized(reply);
   };
+}
+
+function unauthorized(reply: FastifyReply) {
+  return reply.code(401).send({ error: 'missing or wrong admin token (Authorization: Bearer <token>)' });
 }

@@ -148,6 +148,17 @@ describe('the admin API: rate limits', () => {
     expect((await runtime.post(hook.url, JSON.stringify(app.modules[0].samples[0].payload))).status).to.equal(200);
   });
 
+  it('never locks the admin out for requests that present no token (an <img> on any page the admin opens)', async () => {
+    await start({ failedSignInsPerMinute: 5, adminRequestsPerMinute: 10 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i += 1) statuses.push((await rawRequest(port, 'GET /api/events HTTP/1.1')).status);
+    expect(statuses).to.deep.equal(Array(30).fill(401));
+    expect((await runtime.api('GET', '/api/webhooks')).status).to.equal(200);
+    // A presented wrong token still counts towards the lockout.
+    for (let i = 0; i < 6; i += 1) await rawRequest(port, 'GET /api/webhooks HTTP/1.1', { authorization: `Bearer wrong-${i}` });
+    expect((await runtime.api('GET', '/api/webhooks')).status).to.equal(429);
+  });
+
   it('answers 429 past the authenticated request limit, with Retry-After', async () => {
     await start({ adminRequestsPerMinute: 10 });
     const statuses: number[] = [];
