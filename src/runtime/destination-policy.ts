@@ -15,7 +15,11 @@ export const ALLOW_PRIVATE_HINT =
 export function nonPublicRange(address: string): string | undefined {
   const bare = address.replace(/^\[|\]$/g, '');
   if (!ipaddr.isValid(bare)) return 'unparseable';
-  const range = ipaddr.process(bare).range();
+  const parsed = ipaddr.process(bare);
+  const range = parsed.range();
+  // ::/96 (IPv4-compatible, deprecated by RFC 4291) carries an IPv4 address that ipaddr.js calls unicast:
+  // ::7f00:1 would otherwise pass as public while a stack may route it to 127.0.0.1.
+  if (range === 'unicast' && parsed.kind() === 'ipv6' && parsed.toByteArray().slice(0, 12).every((byte) => byte === 0)) return 'IPv4-compatible (::/96, deprecated)';
   return range === 'unicast' ? undefined : range;
 }
 
@@ -38,6 +42,10 @@ export function destinationProblem(raw: string, allowPrivate: boolean): string |
     return 'destination.url must be an absolute http(s) URL, e.g. https://hook.eu1.make.com/…';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `destination.url must be an http(s) URL, not ${url.protocol}`;
+  // fetch refuses a URL with credentials, so every delivery would fail; deliveries are signed instead.
+  if (url.username !== '' || url.password !== '') {
+    return 'destination.url must not carry a user name or password (user:pw@host): deliveries cannot send them, so every attempt would fail; the destination can verify the webhook-signature header instead';
+  }
   if (allowPrivate) return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   // RFC 6761: localhost and its subdomains are loopback whatever DNS says.

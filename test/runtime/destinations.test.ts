@@ -89,6 +89,9 @@ describe('Destination policy', () => {
       'http://127.1/',
       'http://0xa9fea9fe/latest/meta-data/',
       'http://127.0.0.1.:8787/',
+      'http://[::7f00:1]/',
+      'http://[::a9fe:a9fe]/latest/meta-data/',
+      'http://[::808:808]/',
     ];
     for (const url of refused) {
       it(`refuses ${url} with 400 and says how to allow it`, async () => {
@@ -105,6 +108,21 @@ describe('Destination policy', () => {
         const answer = await create(url);
         expect(answer.status, url).to.equal(400);
         expect(answer.body.error, url).to.match(/must be an http\(s\) URL/);
+      }
+    });
+
+    it('refuses a URL with a user name or password, which no delivery could send, also when private destinations are allowed', async () => {
+      for (const allowPrivateDestinations of [false, true]) {
+        await runtime.destroy();
+        runtime = await new TestRuntime(undefined, { allowPrivateDestinations }).start();
+        hook = (await runtime.api('POST', '/api/webhooks', { name: 'credentials' })).body;
+        for (const url of ['http://user:pw@hook.example.com/', 'https://user@hook.example.com/x', 'https://:secret@93.184.215.14/']) {
+          const answer = await create(url);
+          expect(answer.status, url).to.equal(400);
+          expect(answer.body.error, url).to.equal(
+            'destination.url must not carry a user name or password (user:pw@host): deliveries cannot send them, so every attempt would fail; the destination can verify the webhook-signature header instead',
+          );
+        }
       }
     });
 
