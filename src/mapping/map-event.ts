@@ -6,6 +6,7 @@ import { eventOfBody, eventTypeOf, mappingInput } from './route';
 import { SchemaViolation, violations } from './bundle-validator';
 import { conversionMessage, FieldConversion, fieldConversions } from './conversions';
 import { readBindings } from './mapped-paths';
+import { boundText, TEXT_LIMITS } from './bounded-text';
 
 /** A bundle and what is wrong with it: its output schema violations and the values it could not convert. */
 export interface MappedBundle {
@@ -116,11 +117,13 @@ export function unroutableReason(app: AppDefinition, payload: unknown): string |
   if (typeof type !== 'string' || type === '') return `the payload has no event type (the ${platform} event type, read as ${app.eventType})`;
   const event = eventOfBody(app, payload);
   if (!event) {
+    // Cut first: a sender's megabyte-long type is neither compared with every name nor quoted whole.
+    const shown = boundText(type, TEXT_LIMITS.type);
     const names = Object.keys(app.eventAliases).sort();
-    const guess = didYouMean(type, names);
-    return `unknown event type '${type}'.${guess ? ` Did you mean '${guess}'?` : ''} Known types: ${names.join(', ')}. If ${platform} really sends this name, add it to the aliases of the matching event in schemas/events.json.`;
+    const guess = didYouMean(shown, names);
+    return `unknown event type '${shown}'.${guess ? ` Did you mean '${guess}'?` : ''} Known types: ${names.join(', ')}. If ${platform} really sends this name, add it to the aliases of the matching event in schemas/events.json.`;
   }
-  if (event.modules.length === 0) return `event type '${type}' is in the catalogue but no module watches it`;
+  if (event.modules.length === 0) return `event type '${boundText(type, TEXT_LIMITS.type)}' is in the catalogue but no module watches it`;
   return undefined;
 }
 

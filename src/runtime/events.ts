@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { boundText, TEXT_LIMITS } from '../mapping/bounded-text';
 import type { Store } from './store/store';
 
 /** An event as just stored, with its body still parsed in memory. */
@@ -54,8 +55,10 @@ export class EventIngester {
    * parsed at intake, handed to processing so the body is parsed once.
    */
   ingest(webhookId: string, body: Buffer, type: string | null, parsed?: unknown): Promise<Ingested> {
+    // The type is kept, listed and filtered on outside the body: a sender's megabyte-long one is cut here.
+    const kept = type === null ? null : boundText(type, TEXT_LIMITS.type);
     return new Promise((resolve, reject) => {
-      this.queue.push({ webhookId, body, parsed, type, resolve, reject });
+      this.queue.push({ webhookId, body, parsed, type: kept, resolve, reject });
       if (this.queue.length === 1) setImmediate(() => this.flush());
     });
   }

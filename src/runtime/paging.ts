@@ -3,6 +3,8 @@ import { RequestError } from './resources';
 /** The page size when the caller gives none, and the largest it may ask for. */
 export const PAGE = 100;
 export const MAX_PAGE = 1000;
+/** The JSON bytes a page's items may take: a page ends early past them (with `hasMore`), so no list answer grows without end. */
+export const PAGE_BYTES = 4 * 1024 * 1024;
 
 /** A page of a list: `next` is where to continue from (always set once a position exists), `hasMore` says whether to go on now. */
 export interface Page<T> {
@@ -30,12 +32,19 @@ export function readCursor(query: Record<string, unknown>, name: string): number
 }
 
 /**
- * Cuts `rows` (read with `limit + 1`, so one more row tells whether there is more) to a page. `next` is the id
- * of the last item returned, or the given cursor when nothing is new, so a caught-up poller keeps its place.
+ * Cuts `rows` (read with `limit + 1`, so one more row tells whether there is more) to a page of at most
+ * PAGE_BYTES of JSON (and at least one item). `next` is the id of the last item returned, or the given cursor
+ * when nothing is new, so a caught-up poller keeps its place.
  */
 export function pageOf<T extends { id: number | string }>(rows: T[], limit: number, given: number | string | undefined): Page<T> {
-  const items = rows.slice(0, limit);
-  return { items, next: items.length > 0 ? items[items.length - 1].id : (given ?? null), hasMore: rows.length > limit };
+  const items: T[] = [];
+  let bytes = 0;
+  for (const row of rows.slice(0, limit)) {
+    bytes += JSON.stringify(row).length;
+    if (items.length > 0 && bytes > PAGE_BYTES) break;
+    items.push(row);
+  }
+  return { items, next: items.length > 0 ? items[items.length - 1].id : (given ?? null), hasMore: rows.length > items.length };
 }
 
 /** A list that is always returned whole (modules, a webhook's triggers), in the same shape as a page. */

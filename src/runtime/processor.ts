@@ -4,6 +4,7 @@ import { ApiAccess, fetchForModule } from '../mapping/enrich';
 import type { SchemaViolation } from '../mapping/bundle-validator';
 import type { FieldConversion } from '../mapping/conversions';
 import { errorText, MappedBundle, mappingSteps, MappingSteps, unroutableReason } from '../mapping/map-event';
+import { boundText, TEXT_LIMITS } from '../mapping/bounded-text';
 import { eventOfBody, mappingInput, webhookItem } from '../mapping/route';
 import { parseJsonBody } from './body-checks';
 import type { EventRow, Store, TriggerRow } from './store/store';
@@ -261,10 +262,20 @@ export function writeBundle(store: Store, eventId: number, bundle: EventPlan['bu
 /** Stores the event's new status once its bundles are stored, and clears its record of an unfinished processing attempt. */
 export function finishPlan(store: Store, plan: EventPlan, now: number): void {
   const { event } = plan;
-  const routing = JSON.stringify(plan.routing);
-  if (plan.status === 'retrying') store.sql.retryEvent.run(routing, plan.error, plan.attempts, plan.retryAt, now, event.id);
-  else store.sql.finishEvent.run(plan.status, routing, plan.error, now, event.id);
+  const routing = JSON.stringify(boundedRouting(plan.routing));
+  const error = plan.error === null ? null : boundText(plan.error, TEXT_LIMITS.error);
+  if (plan.status === 'retrying') store.sql.retryEvent.run(routing, error, plan.attempts, plan.retryAt, now, event.id);
+  else store.sql.finishEvent.run(plan.status, routing, error, now, event.id);
   store.sql.processingFinished.run(event.id);
+}
+
+/** A routing record with its reason and errors (which may quote sender or API text) bounded for storing. */
+function boundedRouting(routing: EventRouting): EventRouting {
+  const bound = (text: string) => boundText(text, TEXT_LIMITS.error);
+  return {
+    ...(routing.reason === undefined ? {} : { reason: bound(routing.reason) }),
+    triggers: routing.triggers.map((entry) => (entry.error === undefined ? entry : { ...entry, error: bound(entry.error) })),
+  };
 }
 
 /**

@@ -21,7 +21,7 @@ import { registerHealthRoute } from './health-route';
 import { registerIngestRoute } from './ingest-route';
 import { registerInsightRoutes } from './insight-routes';
 import { registerInspector } from './inspector-route';
-import { rejectNonPathTargets } from './request-target';
+import { rejectNonPathTargets, rejectRepeatedParameters } from './request-target';
 import { ensureDefaultWebhook } from './resources';
 import { SECURITY_HEADERS } from './security-headers';
 import { listenProblem, StartError } from './start-error';
@@ -177,6 +177,7 @@ export function createRuntime(
     // Counted after the token check (preHandler), so only authenticated calls use up an address's allowance.
     await admin.register(rateLimit, { max: config.adminRequestsPerMinute, timeWindow: 60_000, hook: 'preHandler' });
     admin.addHook('onRequest', requireAdminToken(adminToken, admin.createRateLimit({ max: config.failedSignInsPerMinute, timeWindow: 60_000 })));
+    admin.addHook('onRequest', rejectRepeatedParameters);
     admin.removeAllContentTypeParsers();
     admin.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
       try {
