@@ -3,18 +3,38 @@ import type { Store } from './store/store';
 
 // A working database is probed at most this often: each probe is a committed (fsynced) write.
 const PROBE_EVERY_MS = 1000;
+const PROBE = 'health-probe';
+const ROLLBACK = new Error('health probe rolled back');
 
 /**
  * `GET /health`: 200 while the database takes writes, else 503 with the reason. Reading is not enough: a full
- * disk or a read-only file still answers queries while every webhook would get 503, so it writes one row.
+ * disk or a read-only file still answers queries while every webhook would get 503, so it writes one row, and
+ * runs intake's inserts (rolled back), so a damaged events table shows here too.
  */
 export function registerHealthRoute(server: FastifyInstance, store: Store, now: () => number): void {
   let writableUntil = 0;
+  const { sql } = store;
+  // Intake's own statements on its own tables (events, bodies, the dedupe keys), rolled back: a damaged table
+  // fails here as it fails every webhook.
+  const tryIntake = store.db.transaction((time: number) => {
+    sql.seenEvent.get(PROBE, PROBE);
+    const id = Number(sql.insertEvent.run(PROBE, PROBE, null, time).lastInsertRowid);
+    sql.insertBody.run(id, Buffer.alloc(0));
+    sql.markSeen.run(PROBE, PROBE, id, time);
+    throw ROLLBACK;
+  });
   const writeProblem = (): string | undefined => {
     const time = now();
     if (time < writableUntil) return undefined;
     try {
-      store.sql.putSetting.run('health_write_probe', String(time));
+      store.transaction(() => {
+        try {
+          tryIntake(time);
+        } catch (error) {
+          if (error !== ROLLBACK) throw error;
+        }
+        sql.putSetting.run('health_write_probe', String(time));
+      });
       writableUntil = time + PROBE_EVERY_MS;
       return undefined;
     } catch (error) {

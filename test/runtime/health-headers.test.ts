@@ -1,7 +1,12 @@
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadApp } from '../../src/definition/loader';
 import { INSPECTOR_PATHS } from '../../src/runtime/inspector-route';
 import { eventually } from '../helpers/eventually';
+import { cli } from '../helpers/cli';
+import { closedPort } from '../helpers/network';
 import { TestRuntime } from '../helpers/runtime';
 
 const app = loadApp();
@@ -30,7 +35,58 @@ describe('the runtime: /health', function () {
     runtime.runtime.store.db.pragma('query_only = OFF');
     expect((await healthUntil(runtime.url, 200)).status).to.equal(200);
   });
+
+  it('answers 503 when the tables intake writes fail, though other writes still work', async () => {
+    // Another connection makes every insert into events fail as a damaged events table does.
+    const other = new Database(join(runtime.dataDir, 'plugnpaid.sqlite'));
+    other.exec("CREATE TRIGGER damaged BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END");
+    other.close();
+    const hook = (await runtime.api('GET', '/api/webhooks')).body.items[0];
+    expect((await runtime.post(hook.url, JSON.stringify(app.modules[0].samples[0].payload))).status).to.equal(503);
+    const failing = await fetch(`${runtime.url}/health`);
+    expect(failing.status).to.equal(503);
+    expect(await failing.json()).to.deep.equal({ ok: false, error: 'the database cannot be written (database disk image is malformed); webhooks are answered 503 until it can' });
+  });
 });
+
+describe('the runtime: a damaged store at start', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  beforeEach(async () => {
+    const runtime = await new TestRuntime().start();
+    dataDir = runtime.dataDir;
+    const hook = await runtime.defaultWebhook();
+    for (let i = 0; i < 50; i += 1) await runtime.post(hook.url, JSON.stringify({ ...(app.modules[0].samples[0].payload as object), n: i }));
+    await runtime.stop();
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  const file = () => join(dataDir, 'plugnpaid.sqlite');
+
+  it('refuses to start on a damaged events table, naming the file and what to do', async () => {
+    const db = new Database(file());
+    const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'events'").get() as { rootpage: number };
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.close();
+    const bytes = readFileSync(file());
+    bytes.fill(0x5a, (rootpage - 1) * pageSize + 8, rootpage * pageSize);
+    writeFileSync(file(), bytes);
+    const run = await cli(['serve', '--data', dataDir, '--port', String(await closedPort())]);
+    expect(run.code, run.stderr).to.equal(1);
+    expect(run.stderr).to.match(new RegExp(`^(${escaped(file())} is damaged \\(.+\\)|database disk image is malformed: ${escaped(file())})\\. Stop the runtime and restore the file from a backup`));
+  });
+
+  it('names the file that is not a database', async () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file() + suffix, { force: true });
+    writeFileSync(file(), 'this is not a database, but it is long enough to have a header of one. '.repeat(100));
+    const run = await cli(['serve', '--data', dataDir, '--port', String(await closedPort())]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.equal(
+      `file is not a database: ${file()}. Stop the runtime and restore the file from a backup, or move it aside (with its -wal and -shm) to start with an empty store; sqlite3 FILE ".recover" can save what is readable.\n`,
+    );
+  });
+});
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('the runtime: headers for browsers', () => {
   let runtime: TestRuntime;

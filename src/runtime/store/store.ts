@@ -1,12 +1,22 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { StartError } from '../start-error';
 import { createPrivateFile, FOLDER_MODE } from './data-folder';
 import { MIGRATIONS } from './migrations';
 import type { BundleRow, DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
 
 /** How durable an acknowledged event is: FULL survives power loss, NORMAL only a process crash. */
 export type SyncLevel = 'FULL' | 'NORMAL';
+
+const REPAIR = 'Stop the runtime and restore the file from a backup, or move it aside (with its -wal and -shm) to start with an empty store; sqlite3 FILE ".recover" can save what is readable.';
+
+// SQLite's quick_check reads every page once (no index cross-checks): a damaged table is found at start, when
+// the runtime can refuse to serve, instead of by every webhook answered 503.
+function checkIntegrity(db: Database.Database, file: string): void {
+  const problems = (db.pragma('quick_check(5)') as Array<{ quick_check: string }>).map((row) => row.quick_check).filter((row) => row !== 'ok');
+  if (problems.length > 0) throw new StartError(`${file} is damaged (${problems.join('; ').replace(/\*\*\* in database main \*\*\*\s*/g, '').replace(/\s*\n\s*/g, '; ')}). ${REPAIR}`);
+}
 
 /** The embedded SQLite store: every runtime state change is one transaction here. */
 export class Store {
@@ -19,11 +29,18 @@ export class Store {
     // SQLite gives the -wal and -shm files the database file's mode: created 0600, all three stay private.
     createPrivateFile(file);
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${sync}`);
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${sync}`);
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      checkIntegrity(this.db, file);
+      this.migrate();
+    } catch (error) {
+      this.db.close();
+      if (error instanceof StartError || !(error instanceof Database.SqliteError)) throw error;
+      throw new StartError(`${error.message}: ${file}. ${REPAIR}`);
+    }
     const db = this.db;
     this.statements = {
       webhookByToken: db.prepare<[string], WebhookRow>('SELECT * FROM webhooks WHERE token = ?'),
