@@ -11,7 +11,7 @@ import { registerDeliveryRoutes } from './delivery-routes';
 import { replayEvent } from './replay';
 import { pageOf, readCursor, readLimit, wholeList } from './paging';
 import { EVENT_FILTERS, EventRow } from './store/rows';
-import { searchClauses } from './search/search-query';
+import { registerSearchFunctions, searchClauses } from './search/search-query';
 import type { Store } from './store/store';
 import { bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
 import type { DeliveryAttemptRow } from './store/rows';
@@ -27,11 +27,14 @@ interface ApiDeps {
   onChange: () => void;
   /** False when drift bookkeeping is off (PLUGNPAID_DRIFT=off). */
   driftEnabled: boolean;
+  /** Time one search may take before it is stopped. */
+  searchBudgetMs: number;
 }
 
 /** The admin HTTP API under /api; `server` is the authenticated admin scope (see server.ts), not the root. */
 export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void {
   const { store, app, clock } = deps;
+  registerSearchFunctions(store.db, deps.searchBudgetMs);
 
   // The inspector polls this list: each filter combination is prepared once (at most sixteen of them).
   const eventQueries = new Map<string, Statement>();
@@ -133,7 +136,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
       values.push(query[parameter]);
     }
     if (query.q) {
-      const search = searchClauses(query.q);
+      const search = searchClauses(query.q, Date.now() + deps.searchBudgetMs);
       clauses.push(...search.clauses);
       values.push(...search.values);
     }

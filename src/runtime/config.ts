@@ -56,6 +56,8 @@ export interface RuntimeConfig {
   alertIntervalMs: number;
   /** Failed delivery attempts in a row, of one trigger, that make a `delivery.failing` alert. */
   alertFailingAfter: number;
+  /** Time one event search may take on the event loop before it is stopped with a 400. */
+  searchBudgetMs: number;
 }
 
 export const DEFAULT_CONFIG: RuntimeConfig = {
@@ -91,6 +93,8 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   // An operator wants to hear that something broke, not every time it breaks again: a quarter of an hour apart.
   alertIntervalMs: 15 * 60_000,
   alertFailingAfter: 3,
+  // The inspector searches as one types; a search that needs longer is too vague to be worth holding intake for.
+  searchBudgetMs: 250,
 };
 
 /** A setting that cannot be used as given; the message names it and says what it accepts. */

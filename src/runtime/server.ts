@@ -186,7 +186,7 @@ export function createRuntime(
         done(Object.assign(error as Error, { statusCode: 400 }), undefined);
       }
     });
-    registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick(), driftEnabled: config.drift });
+    registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick(), driftEnabled: config.drift, searchBudgetMs: config.searchBudgetMs });
     registerInsightRoutes(admin, { store, app, clock, api: enrichment });
   });
 

@@ -25,9 +25,14 @@ describe('the admin API behind the inspector', () => {
         second: sale('ord_Z9y8X7', 'ada@lovelace.example'),
         third: sale('ord_A1b2C3_bis', 'grace.hopper@navy.example'),
         unknown: { type: 'never_heard_of_it', data: { order: { id: 'ord_unknown_77' } } },
+        accented: sale('ord_N0n_Asc11', 'JOSÉ.ÅNGSTRÖM@Example.com'),
       })) {
         ids[name] = (await runtime.post(hook.url, JSON.stringify(payload))).body.event;
       }
+      // The same email sent with JSON escapes, as some senders write non-ASCII text.
+      const escaped = JSON.stringify(sale('ord_Escaped_1', 'JOSÉ.ÅNGSTRÖM@Example.com')).replace(/[^ -~]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      expect(escaped).to.contain('\\u00c9');
+      ids.escaped = (await runtime.post(hook.url, escaped)).body.event;
       await runtime.runtime.engine.drain();
     });
     after(async () => runtime.destroy());
@@ -61,10 +66,42 @@ describe('the admin API behind the inspector', () => {
       expect(await found('q=C3_ord_A1b2')).to.deep.equal([]);
     });
 
+    it('finds non-ASCII text whatever its case and however it was escaped, also without its accents', async () => {
+      expect(await found(`q=${encodeURIComponent('josé.ångström@example.com')}`)).to.deep.equal([ids.escaped, ids.accented]);
+      expect(await found(`q=${encodeURIComponent('JOSÉ.ÅNGSTRÖM')}`)).to.deep.equal([ids.escaped, ids.accented]);
+      expect(await found('q=jose.angstrom%40example.com')).to.deep.equal([ids.escaped, ids.accented]);
+    });
+
+    it('bounds what one search may cost: few words, none only one or two characters long', async () => {
+      const oneLetters = await search(`q=${encodeURIComponent(Array.from({ length: 100 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(' '))}`);
+      expect(oneLetters.status).to.equal(400);
+      expect(oneLetters.body.error).to.equal('q has 100 words; search for at most 8 (an order id, an email)');
+      const short = await search('q=a+bc+d');
+      expect(short.status).to.equal(400);
+      expect(short.body.error).to.equal('q needs a word of at least 3 letters or digits (search for an order id or an email)');
+      // Short words still count, checked against the stored body.
+      expect(await found('q=grace.hopper%40navy.ex')).to.deep.equal([ids.third, ids.first]);
+      expect(await found('q=grace.hopper%40navy.ey')).to.deep.equal([]);
+    });
+
+    it('stops a search that runs past its time budget with a 400, and the runtime goes on serving', async () => {
+      const strict = await new TestRuntime(undefined, { searchBudgetMs: 0 }).start();
+      try {
+        const strictHook = await strict.defaultWebhook();
+        expect((await strict.post(strictHook.url, JSON.stringify(examplePayload('new_simple_sale')))).status).to.equal(200);
+        const stopped = await strict.api('GET', '/api/events?q=example');
+        expect(stopped.status).to.equal(400);
+        expect(stopped.body.error).to.equal('the search took longer than 0 ms and was stopped; search for a longer, rarer text (a whole order id or email)');
+        expect((await strict.api('GET', '/api/events')).body.items).to.have.length(1);
+      } finally {
+        await strict.destroy();
+      }
+    });
+
     it('explains a search without words, or one too long', async () => {
       const empty = await search('q=%40%40');
       expect(empty.status).to.equal(400);
-      expect(empty.body.error).to.contain('at least one letter or digit');
+      expect(empty.body.error).to.contain('a word of at least 3 letters or digits');
       const long = await search(`q=${'x'.repeat(201)}`);
       expect(long.status).to.equal(400);
       expect(long.body.error).to.contain('at most 200');

@@ -26,11 +26,26 @@ export function searchTerms(body: unknown): string {
   return [...terms].join(' ');
 }
 
+/** Bounds on one search's cost: words per query, and the shortest word used as an index prefix. */
+export const SEARCH_LIMITS = { words: 8, minPrefix: 3 };
+
+/** Text as the search compares it: lower case, accents removed, the same for the payload and the query. */
+export function foldText(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** The words of a search text, folded. */
+export function searchWords(text: string): string[] {
+  return foldText(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
 /**
- * The FTS5 query for a search text: every word of it as a word start, all required (the index's tokenizer
- * splits `ord_8f3k2j` and `ada@example.com` into words the same way). Null when the text has no word.
+ * The FTS5 query for a search text: every word of SEARCH_LIMITS.minPrefix characters or more as a word start, all
+ * required (the index's tokenizer splits `ord_8f3k2j` and `ada@example.com` into words the same way, and folds
+ * case and accents as foldText does). Shorter words would expand to most of the index; the caller's confirmation
+ * against the body checks them. Null when no word is long enough.
  */
 export function matchQuery(text: string): string | null {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
-  return words ? words.map((word) => `"${word}"*`).join(' AND ') : null;
+  const words = searchWords(text).filter((word) => word.length >= SEARCH_LIMITS.minPrefix);
+  return words.length > 0 ? words.map((word) => `"${word}"*`).join(' AND ') : null;
 }
