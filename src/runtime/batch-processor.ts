@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { AppDefinition } from '../definition/types';
 import type { SchemaViolation } from '../mapping/bundle-validator';
 import type { ApiAccess } from '../mapping/enrich';
@@ -20,7 +21,7 @@ const ENRICH_CONCURRENCY = 4;
 // Bundle bytes per write transaction: small events share one transaction (one fsync) per batch, a large one is
 // written in several, with the event loop free between them.
 const WRITE_CHUNK_BYTES = 1024 * 1024;
-/** The reason an event is set aside with after it was being processed during two crashes. */
+/** The reason an event is set aside with after it was being processed during two crashes (its partial bundles removed). */
 export const QUARANTINE_REASON = 'processing did not finish twice; replay to try again';
 
 /** How processing reaches the platform API for modules that fetch their object, and how it retries. */
@@ -34,6 +35,7 @@ export interface EnrichmentOptions extends ApiAccess {
  */
 export class BatchProcessor {
   private readonly search: SearchIndex;
+  private readonly withdrawBundles: Statement[];
 
   constructor(
     private readonly store: Store,
@@ -45,6 +47,11 @@ export class BatchProcessor {
     private readonly onProcessed?: (event: EventRow, status: EventStatus, error: string | null) => void,
   ) {
     this.search = new SearchIndex(store);
+    this.withdrawBundles = [
+      'DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT d.id FROM deliveries d JOIN bundles b ON b.id = d.bundle_id WHERE b.event_id = ?)',
+      'DELETE FROM deliveries WHERE bundle_id IN (SELECT id FROM bundles WHERE event_id = ?)',
+      'DELETE FROM bundles WHERE event_id = ?',
+    ].map((statement) => store.db.prepare(statement));
   }
 
   /** Processes until no pending or due event is left, as of `now`; resolves to how many were processed. */
@@ -145,7 +152,13 @@ export class BatchProcessor {
     for (let interrupted = sql.interruptedEvent.get(); interrupted; interrupted = sql.interruptedEvent.get()) {
       if (interrupted.processing_starts < 2) return [interrupted];
       const routing = JSON.stringify({ reason: QUARANTINE_REASON, triggers: [] });
-      sql.quarantineEvent.run(routing, QUARANTINE_REASON, now, interrupted.id);
+      const { id } = interrupted;
+      // The bundles the crashed attempts wrote are part of an order only: they go, with their deliveries, so no
+      // puller or destination gets a partial order from now on. A replay makes them all again (same webhook-ids).
+      this.store.transaction(() => {
+        for (const statement of this.withdrawBundles) statement.run(id);
+        sql.quarantineEvent.run(routing, QUARANTINE_REASON, now, id);
+      });
       this.onProcessed?.(interrupted, 'failed', QUARANTINE_REASON);
     }
     const pending = sql.pendingEvents.all(BATCH);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../helpers/eventually';
 import { examplePayload, manyLineOrder } from '../helpers/payloads';
-import { Receiver } from '../helpers/runtime';
+import { Receiver, TestRuntime } from '../helpers/runtime';
 import { ADMIN, adminApi, freePort, kill, sleep, startServer, waitForHealth } from '../helpers/server-process';
 
 const KILLS = 4;
@@ -210,5 +210,55 @@ describe('the runtime killed twice while processing one huge event', function ()
     const errors = (event.routing.triggers as Array<{ error?: string }>).map((trigger) => trigger.error ?? '');
     expect(errors.filter((error) => error.includes('more than 1000 bundles') && error.includes('PLUGNPAID_MAX_EVENT_BUNDLES'))).to.have.length(1);
     expect(processingStarts(huge.event).processing_starts).to.equal(0);
+  });
+});
+
+describe('an event set aside after two crashes, with part of its bundles written', function () {
+  this.timeout(60_000);
+  let runtime: TestRuntime;
+  let receiver: Receiver;
+  afterEach(async () => {
+    await runtime.destroy();
+    await receiver.stop();
+  });
+
+  it('keeps none of them: pullers and destinations never see a partial order, and a replay makes them all again', async () => {
+    receiver = await new Receiver().start();
+    runtime = await new TestRuntime().start();
+    const hook = await runtime.defaultWebhook();
+    const pulled = (await runtime.api('POST', `/api/webhooks/${hook.id}/triggers`, { module: 'watch-one-time-sale', parameters: { bundlePerOrderLine: true } })).body;
+    await runtime.api('POST', `/api/webhooks/${hook.id}/triggers`, { module: 'watch-one-time-sale', parameters: { bundlePerOrderLine: true }, destination: { url: receiver.url } });
+    const eventId = (await runtime.post(hook.url, JSON.stringify(manyLineOrder(6, 'ord_partial')))).body.event;
+    await runtime.runtime.engine.drain();
+    const messageIds = receiver.received.map((delivery) => delivery.headers['webhook-id']).sort();
+    expect(messageIds).to.have.length(6);
+    await runtime.stop();
+
+    // What two crashes during its processing leave: the event pending with two attempts counted, and the bundles
+    // of the first lines only (the rest were not written yet), their deliveries pending.
+    const db = new Database(join(runtime.dataDir, 'plugnpaid.sqlite'));
+    db.prepare("UPDATE events SET status = 'pending', processing_starts = 2, processed_at = NULL WHERE id = ?").run(eventId);
+    const late = 'SELECT id FROM bundles WHERE event_id = ? AND seq >= 3';
+    db.prepare(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE bundle_id IN (${late}))`).run(eventId);
+    db.prepare(`DELETE FROM deliveries WHERE bundle_id IN (${late})`).run(eventId);
+    db.prepare('DELETE FROM bundles WHERE event_id = ? AND seq >= 3').run(eventId);
+    db.prepare("UPDATE deliveries SET status = 'pending', next_attempt_at = 0 WHERE bundle_id IN (SELECT id FROM bundles WHERE event_id = ?)").run(eventId);
+    expect(db.prepare('SELECT seq FROM bundles WHERE trigger_id = ? ORDER BY seq').raw().all(pulled.id)).to.deep.equal([[0], [1], [2]]);
+    db.close();
+
+    receiver.received.length = 0;
+    await runtime.start();
+    await runtime.runtime.engine.drain();
+    const event = (await runtime.api('GET', `/api/events/${eventId}`)).body;
+    expect(event).to.include({ status: 'failed', error: 'processing did not finish twice; replay to try again' });
+    expect(event.bundles).to.deep.equal([]);
+    expect(event.deliveries).to.deep.equal([]);
+    expect((await runtime.api('GET', `/api/triggers/${pulled.id}/bundles?after=0`)).body.items).to.deep.equal([]);
+    expect(receiver.received).to.deep.equal([]);
+
+    await runtime.api('POST', `/api/events/${eventId}/replay`);
+    await runtime.runtime.engine.drain();
+    expect((await runtime.api('GET', `/api/triggers/${pulled.id}/bundles?after=0`)).body.items.map((bundle: { seq: number }) => bundle.seq)).to.deep.equal([0, 1, 2, 3, 4, 5]);
+    expect(receiver.received.map((delivery) => delivery.headers['webhook-id']).sort()).to.deep.equal(messageIds);
   });
 });
