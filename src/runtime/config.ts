@@ -26,6 +26,8 @@ export interface RuntimeConfig {
   maxEventBundleBytes: number;
   /** Open connections at most; connections over it are closed as they arrive. */
   maxConnections: number;
+  /** Open connections one address may hold; its connections over it are closed as they arrive. */
+  maxConnectionsPerAddress: number;
   /** Time a connection has to send its request headers (also how long a silent connection stays open). */
   headersTimeoutMs: number;
   /** Time a connection has to send its whole request, body included. */
@@ -77,6 +79,8 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   maxEventBundleBytes: 16 * 1024 * 1024,
   // Far above the bench's 50 concurrent senders and a browser's few, far below the open-file limit (ulimit -n).
   maxConnections: 1000,
+  // Half of them: one address holding all it may still leaves the other half to everyone else.
+  maxConnectionsPerAddress: 500,
   // Plug&Paid sends a webhook (at most bodyLimitBytes) in one go; a slow sender needs seconds, not minutes.
   headersTimeoutMs: 5_000,
   requestTimeoutMs: 15_000,
@@ -153,6 +157,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_MAX_EVENT_BUNDLES) config.maxEventBundles = wholeNumber(env.PLUGNPAID_MAX_EVENT_BUNDLES, 'PLUGNPAID_MAX_EVENT_BUNDLES', 1);
   if (env.PLUGNPAID_MAX_EVENT_BYTES) config.maxEventBundleBytes = wholeNumber(env.PLUGNPAID_MAX_EVENT_BYTES, 'PLUGNPAID_MAX_EVENT_BYTES', 1);
   if (env.PLUGNPAID_MAX_CONNECTIONS) config.maxConnections = wholeNumber(env.PLUGNPAID_MAX_CONNECTIONS, 'PLUGNPAID_MAX_CONNECTIONS', 1);
+  if (env.PLUGNPAID_MAX_CONNECTIONS_PER_ADDRESS) config.maxConnectionsPerAddress = wholeNumber(env.PLUGNPAID_MAX_CONNECTIONS_PER_ADDRESS, 'PLUGNPAID_MAX_CONNECTIONS_PER_ADDRESS', 1);
   if (env.PLUGNPAID_HEADERS_TIMEOUT_MS) config.headersTimeoutMs = wholeNumber(env.PLUGNPAID_HEADERS_TIMEOUT_MS, 'PLUGNPAID_HEADERS_TIMEOUT_MS', 100);
   if (env.PLUGNPAID_REQUEST_TIMEOUT_MS) config.requestTimeoutMs = wholeNumber(env.PLUGNPAID_REQUEST_TIMEOUT_MS, 'PLUGNPAID_REQUEST_TIMEOUT_MS', 100);
   if (env.PLUGNPAID_MAX_EVENT_LOOP_DELAY_MS) config.maxEventLoopDelayMs = wholeNumber(env.PLUGNPAID_MAX_EVENT_LOOP_DELAY_MS, 'PLUGNPAID_MAX_EVENT_LOOP_DELAY_MS', 0);

@@ -1,6 +1,7 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import type { ServerOptions } from 'node:http';
+import type { Server as NetServer, Socket } from 'node:net';
 import type { RuntimeConfig } from './config';
 
 // Seconds a sender is asked to wait when the runtime is overloaded; Plug&Paid retries on 503.
@@ -29,12 +30,37 @@ export class OverloadedError extends Error {
 }
 
 /**
+ * At most `max` open connections per remote address: one client trickling headers and reconnecting as slots
+ * free cannot hold every slot, so other senders (Plug&Paid, /health) keep getting in. Runs before the HTTP
+ * server sees the connection; the ones over the cap are closed unanswered.
+ */
+function capConnectionsPerAddress(server: NetServer, max: number): void {
+  const open = new Map<string, number>();
+  server.prependListener('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > max) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
+}
+
+/**
  * Bounds what a flood of connections or requests can take: at most `maxConnections` open sockets (the ones
- * over it are closed as they arrive, so the file-descriptor limit is never reached), and 503 with Retry-After
+ * over it are closed as they arrive, so the file-descriptor limit is never reached), at most
+ * `maxConnectionsPerAddress` of them from one address, and 503 with Retry-After
  * while the event loop lags past `maxEventLoopDelayMs` (`@fastify/under-pressure`), before any work is done.
  */
 export function registerEdgeLimits(server: FastifyInstance, config: RuntimeConfig): void {
   server.server.maxConnections = config.maxConnections;
+  capConnectionsPerAddress(server.server, config.maxConnectionsPerAddress);
   server.server.headersTimeout = config.headersTimeoutMs;
   if (config.maxEventLoopDelayMs === 0) return;
   // Registered on the root instance itself: its hook then guards every route, webhooks included.

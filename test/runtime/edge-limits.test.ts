@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Agent, request as httpRequest } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { loadApp } from '../../src/definition/loader';
 import { configFromEnv, ConfigError } from '../../src/runtime/config';
@@ -31,6 +32,18 @@ async function openSilent(port: number, count: number, send?: (socket: Socket) =
   return sockets;
 }
 
+/** POSTs a webhook body through `agent` (which may bind another local address); resolves to the status. */
+function postFrom(agent: Agent, url: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 describe('the runtime under a connection flood', function () {
   this.timeout(120_000);
   let runtime: TestRuntime;
@@ -43,7 +56,7 @@ describe('the runtime under a connection flood', function () {
     flood = [];
     await runtime.destroy();
   });
-  const start = async (options: { maxConnections: number; headersTimeoutMs?: number; requestTimeoutMs?: number }) => {
+  const start = async (options: { maxConnections: number; maxConnectionsPerAddress?: number; headersTimeoutMs?: number; requestTimeoutMs?: number }) => {
     runtime = await new TestRuntime(undefined, options).start();
     port = Number(new URL(runtime.url).port);
     return runtime.defaultWebhook();
@@ -70,6 +83,38 @@ describe('the runtime under a connection flood', function () {
     const statuses = [];
     for (let i = 0; i < 10; i += 1) statuses.push((await runtime.post(hook.url, JSON.stringify({ ...JSON.parse(sample), n: i }))).status);
     expect(statuses).to.deep.equal(Array(10).fill(200));
+  });
+
+  it('keeps one address from holding every slot: a burst from 127.0.0.2 is acknowledged while 127.0.0.1 holds its share and reconnects', async () => {
+    // Headers and request timeouts no test run comes near: the attacker's slots stay held for the whole test.
+    const hook = await start({ maxConnections: 40, maxConnectionsPerAddress: 20, headersTimeoutMs: 600_000, requestTimeoutMs: 600_000 });
+    const trickle = (socket: Socket) => socket.write('POST /hooks/x HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    flood = await openSilent(port, 40, trickle);
+    // 127.0.0.1 holds at most its 20 (the test's own API calls come from there too); the rest are closed at once.
+    await eventually('the attacker holding at most 20 slots', async () => (await open()) <= 20 && flood.filter((entry) => !entry.closed).length <= 20);
+    // The attacker opens a new connection whenever one of its own closes (bounded, so the test ends).
+    let reconnects = 0;
+    const reconnect = (entry: SilentConnection) =>
+      entry.socket.once('close', () => {
+        if (reconnects >= 200) return;
+        reconnects += 1;
+        const next: SilentConnection = { socket: connect(port, '127.0.0.1'), connected: false, closed: false, answer: '' };
+        next.socket.on('error', () => undefined);
+        next.socket.on('close', () => (next.closed = true));
+        next.socket.on('connect', () => trickle(next.socket));
+        flood.push(next);
+        reconnect(next);
+      });
+    flood.forEach(reconnect);
+    const agent = new Agent({ keepAlive: true, maxSockets: 10, localAddress: '127.0.0.2' });
+    try {
+      const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => postFrom(agent, hook.url, JSON.stringify({ ...JSON.parse(sample), burst: i }))));
+      expect(statuses.filter((status) => status !== 200)).to.deep.equal([]);
+    } finally {
+      agent.destroy();
+    }
+    const stored = (await runtime.api('GET', '/api/events?limit=1000')).body.items;
+    expect(stored).to.have.length(100);
   });
 
   it('answers 408 and closes a connection that trickles its body past the request timeout, storing nothing', async () => {
@@ -131,13 +176,14 @@ describe('the limit settings', () => {
   it('reads every limit from its PLUGNPAID_* variable', () => {
     const env = {
       PLUGNPAID_MAX_CONNECTIONS: '64',
+      PLUGNPAID_MAX_CONNECTIONS_PER_ADDRESS: '16',
       PLUGNPAID_HEADERS_TIMEOUT_MS: '2000',
       PLUGNPAID_REQUEST_TIMEOUT_MS: '9000',
       PLUGNPAID_MAX_EVENT_LOOP_DELAY_MS: '0',
       PLUGNPAID_ADMIN_RATE_LIMIT: '100',
       PLUGNPAID_FAILED_SIGNIN_LIMIT: '5',
     };
-    expect(configFromEnv(env)).to.deep.equal({ maxConnections: 64, headersTimeoutMs: 2000, requestTimeoutMs: 9000, maxEventLoopDelayMs: 0, adminRequestsPerMinute: 100, failedSignInsPerMinute: 5 });
+    expect(configFromEnv(env)).to.deep.equal({ maxConnections: 64, maxConnectionsPerAddress: 16, headersTimeoutMs: 2000, requestTimeoutMs: 9000, maxEventLoopDelayMs: 0, adminRequestsPerMinute: 100, failedSignInsPerMinute: 5 });
   });
 
   it('refuses a limit that is not a whole number, naming the variable', () => {
