@@ -107,8 +107,11 @@ export function serveCommand(io: CliIo): Command {
         listCommand: `${tokenVariable}npx plugnpaid-connector webhooks list ${client}`,
       });
       lines.forEach((text) => io.stdout(`${text}\n`));
-      if (runtime.adminTokenCreated) {
+      if (runtime.adminTokenCreated && io.stdoutIsTerminal) {
         io.stdout(`  Admin token: ${runtime.adminToken}\n               (shown once; kept in ${adminTokenFile(dataDir)}, mode 0600)\n`);
+      } else if (runtime.adminTokenCreated) {
+        // Not a terminal: a service manager's log, which others may read. The token stays in its file.
+        io.stdout(`  Admin token: created and kept in ${adminTokenFile(dataDir)} (mode 0600); not printed, as this output is not a terminal\n`);
       } else {
         io.stdout(`  Admin token: ${config.adminToken ? 'as configured' : `in ${adminTokenFile(dataDir)}`}\n`);
       }

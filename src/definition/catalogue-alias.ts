@@ -6,6 +6,8 @@ import { editJsonText } from './json-edit';
 export function aliasProblem(app: AppDefinition, received: string, event: string): string | undefined {
   const file = app.manifest.components.events;
   if (!/^[A-Za-z0-9_.:-]+$/.test(received)) return `'${received}' is not a usable event type: use letters, digits and _ . : - only`;
+  // The catalogue becomes an object keyed by type: `__proto__` and the like would be dropped or shadow a method.
+  if (received in Object.prototype) return `'${received}' cannot be an event type: JavaScript objects reserve that name, so the alias would be lost`;
   if (!Object.prototype.hasOwnProperty.call(app.events, event)) {
     const owner = Object.prototype.hasOwnProperty.call(app.eventAliases, event) ? app.eventAliases[event] : undefined;
     const hint = owner ? ` ('${event}' is an alias of '${owner}'; name that event)` : '';

@@ -140,6 +140,10 @@ describe('Confirming the assumptions from real traffic', () => {
     expect(elsewhere.stderr).to.contain("already an alias of 'order_shipped'");
     const spaced = await cli(['catalogue', 'alias', 'order sent', 'refund', '--app', app.dir]);
     expect(spaced.code).to.equal(2);
+    for (const reserved of ['__proto__', 'constructor']) {
+      const refused = await cli(['catalogue', 'alias', reserved, 'refund', '--app', app.dir]);
+      expect(refused).to.deep.include({ code: 2, stderr: `'${reserved}' cannot be an event type: JavaScript objects reserve that name, so the alias would be lost\n` });
+    }
     expect(readFileSync(catalogue, 'utf8')).to.equal(before.replace('"aliases": [],\n      "modules": ["watch-order-shipped"]', '"aliases": [\n        "order_sent"\n      ],\n      "modules": ["watch-order-shipped"]'));
   });
 

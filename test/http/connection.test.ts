@@ -117,6 +117,18 @@ describe('the Plug&Paid connection', () => {
       expect(run.stdout + run.stderr).to.not.contain(TOKEN);
     });
 
+    it('never prints the token lower-cased, upper-cased or base64-encoded either, alone or in a Basic header', async () => {
+      const echoes = [TOKEN.toLowerCase(), TOKEN.toUpperCase(), Buffer.from(TOKEN).toString('base64'), Buffer.from(`api:${TOKEN}`).toString('base64'), Buffer.from(`x${TOKEN}`).toString('base64url')];
+      api().get('/v1/products/list').reply(200, { status: -2, error: `unknown token ${echoes.join(' ')}` });
+      const run = await cli(['connection', 'test'], { env: { PLUGNPAID_API_TOKEN: TOKEN } });
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.contain('unknown token ********');
+      const printed = (run.stdout + run.stderr).toLowerCase();
+      expect(echoes.filter((echo) => printed.includes(echo.toLowerCase()))).to.deep.equal([]);
+      // Nor the base64 of the token's middle, the part any base64 text holding it shares.
+      expect(run.stderr).to.not.contain(Buffer.from(TOKEN).toString('base64').slice(4, 24));
+    });
+
     it('asks for the token when the variable is not set', async () => {
       const run = await cli(['connection', 'test']);
       expect(run.code).to.equal(2);

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../../src/cli/program';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
 import { createRuntime } from '../../src/runtime/server';
 import { StartError } from '../../src/runtime/start-error';
@@ -124,6 +125,37 @@ describe('Starting the runtime: one app per store, a free port, clear refusals',
     } finally {
       await runtime.destroy();
     }
+  });
+
+  describe('the admin token made on first start', () => {
+    /** Runs serve in-process until its first lines are out, then stops it as SIGTERM would. */
+    async function firstStart(terminal: boolean): Promise<{ stdout: string; token: string; file: string }> {
+      const dataDir = join(parent, terminal ? 'tty' : 'piped');
+      let stdout = '';
+      const done = runCli(['node', 'plugnpaid-connector', 'serve', '--port', String(await closedPort()), '--data', dataDir], {
+        stdout: (text) => (stdout += text),
+        stderr: () => undefined,
+        readStdin: async () => '',
+        env: {},
+        stdoutIsTerminal: terminal,
+      });
+      await eventually('the first lines of serve', () => stdout.includes('Try it'));
+      process.emit('SIGTERM');
+      expect(await done).to.equal(0);
+      const file = join(dataDir, 'admin-token');
+      return { stdout, token: readFileSync(file, 'utf8').trim(), file };
+    }
+
+    it('is printed to a terminal, once', async () => {
+      const { stdout, token, file } = await firstStart(true);
+      expect(stdout).to.contain(`  Admin token: ${token}\n               (shown once; kept in ${file}, mode 0600)\n`);
+    });
+
+    it('is not printed when the output is not a terminal (a service log): only where it is kept', async () => {
+      const { stdout, token, file } = await firstStart(false);
+      expect(stdout).not.to.contain(token);
+      expect(stdout).to.contain(`  Admin token: created and kept in ${file} (mode 0600); not printed, as this output is not a terminal\n`);
+    });
   });
 
   describe('the serve process', () => {
