@@ -7,6 +7,7 @@ import { loadApp } from '../../src/definition/loader';
 import { createRuntime } from '../../src/runtime/server';
 import { StartError } from '../../src/runtime/start-error';
 import { cli } from '../helpers/cli';
+import { eventually } from '../helpers/eventually';
 import { closedPort } from '../helpers/network';
 import { freePort, kill, startServer, waitForHealth } from '../helpers/server-process';
 import { TestRuntime } from '../helpers/runtime';
@@ -80,7 +81,8 @@ describe('The data folder: private, and one runtime at a time', function () {
           `${first.dataDir} is in use by another runtime (pid ${process.pid}, listening on ${first.url}): two runtimes on one data folder would deliver every bundle twice. ` +
             'Stop that one first, or give this one its own --data folder (and --port).\n',
         );
-        expect((await fetch(`${first.url}/health`)).status).to.equal(200);
+        // The first one goes on serving (once the in-process start attempt's validation no longer lags the loop).
+        await eventually('the first runtime to answer /health', async () => (await fetch(`${first.url}/health`)).status === 200);
       } finally {
         await first.destroy();
       }
