@@ -11,6 +11,7 @@ import { CliIo, ExitCode } from './io';
 import { mapCommand } from './map-command';
 import { deliveriesCommand, eventsCommand, replayCommand, sendCommand, triggersCommand, webhooksCommand } from './runtime-commands';
 import { samplesCommand } from './samples-command';
+import { sandboxCommand } from './sandbox-command';
 import { serveCommand } from './serve-command';
 import { validateCommand } from './validate-command';
 
@@ -19,7 +20,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('plugnpaid-connector')
     .description('Plug&Paid connector for Make and Ibexa Connect: validate, map, document, run and export the app')
     .version(PACKAGE_VERSION, '-V, --version', 'print the version');
-  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), exportCommand(io), deployCommand(io), connectionCommand(io), rpcCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), deliveriesCommand(io), replayCommand(io), driftCommand(io), catalogueCommand(io), samplesCommand(io)]) program.addCommand(command);
+  for (const command of [validateCommand(io), mapCommand(io), docsCommand(io), exportCommand(io), deployCommand(io), connectionCommand(io), rpcCommand(io), sandboxCommand(io), serveCommand(io), webhooksCommand(io), triggersCommand(io), sendCommand(io), eventsCommand(io), deliveriesCommand(io), replayCommand(io), driftCommand(io), catalogueCommand(io), samplesCommand(io)]) program.addCommand(command);
   const configure = (command: Command): void => {
     // Descriptions wrap even beside a long term (Commander stops wrapping below 40 free columns by default).
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).configureHelp({ minWidthToWrap: 20 });

@@ -8,6 +8,7 @@ import { requiredWebhookParameters } from '../runtime/webhook-verification';
 import { validAppFor } from './app-report';
 import { reachLines } from './serve-banner';
 import { webhookView } from '../runtime/views';
+import { API_BASE_VARIABLE } from './connection-command';
 import { CliIo, ExitCode } from './io';
 import { publicUrlArgument, wholeNumberArgument } from './options';
 
@@ -23,6 +24,7 @@ interface ServeOptions {
   publicUrl?: string;
   allowPrivateDestinations?: boolean;
   alertUrl?: string;
+  apiBase?: string;
 }
 
 function settingsFromEnv(io: CliIo): Partial<RuntimeConfig> {
@@ -36,7 +38,7 @@ function settingsFromEnv(io: CliIo): Partial<RuntimeConfig> {
 }
 
 /** A path as one shell word, quoted only when it needs to be. */
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
@@ -71,6 +73,7 @@ export function serveCommand(io: CliIo): Command {
     .option('--admin-token <token>', 'use this admin token instead of the generated one; prefer env PLUGNPAID_ADMIN_TOKEN, as a flag it shows in ps and shell history')
     .option('--public-url <url>', 'the https:// URL Plug&Paid reaches this server at (a tunnel or a public host), for printed webhook URLs (env PLUGNPAID_PUBLIC_URL)', publicUrlArgument)
     .option('--allow-private-destinations', 'let triggers forward to loopback, private and link-local addresses, e.g. a service on this host (env PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS=1)')
+    .option('--api-base <url>', `API base URL for modules that fetch their object, e.g. a sandbox (env ${API_BASE_VARIABLE}; default: the app base's baseUrl)`)
     .option('--alert-url <url>', 'send operational alerts (a destination failing, dead deliveries, unknown event types, failed events) to this URL, signed (env PLUGNPAID_ALERT_URL)')
     .action(async (options: ServeOptions) => {
       const config: Partial<RuntimeConfig> = { ...settingsFromEnv(io) };
@@ -82,6 +85,7 @@ export function serveCommand(io: CliIo): Command {
       if (options.publicUrl) config.publicUrl = options.publicUrl;
       if (options.allowPrivateDestinations) config.allowPrivateDestinations = true;
       if (options.alertUrl) config.alertUrl = options.alertUrl;
+      if (options.apiBase) config.apiBase = options.apiBase;
       const { runtime, address } = await started(io, { ...config, app: validAppFor(io, config.appDir, 'Not serving') });
       const dataDir = config.dataDir ?? DEFAULT_CONFIG.dataDir;
       const { app } = runtime;

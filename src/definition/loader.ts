@@ -104,6 +104,8 @@ export function inspectApp(dir: string = DEFAULT_APP_DIR): LoadResult {
     })
     .filter((module): module is ModuleDefinition => module !== undefined);
 
+  const apiAnswers = components.apiSamples ? files.readChecked<Record<string, unknown>>(components.apiSamples, 'api-samples', undefined, named('/apiSamples')) : undefined;
+
   if (!base || !connection) return { problems, files, gaps, usable: true };
   const app: AppDefinition = {
     dir: files.dir,
@@ -119,6 +121,7 @@ export function inspectApp(dir: string = DEFAULT_APP_DIR): LoadResult {
     eventAliases: aliasIndex(events),
     payloadSchemas,
     modules,
+    ...(components.apiSamples && apiAnswers ? { apiSamples: { file: components.apiSamples, answers: apiAnswers } } : {}),
   };
   return { app, problems, files, gaps, usable: true };
 }

@@ -17,7 +17,8 @@ export type MetaSchemaName =
   | 'module'
   | 'output'
   | 'payload'
-  | 'samples';
+  | 'samples'
+  | 'api-samples';
 
 let compiled: Record<string, ValidateFunction> | undefined;
 

@@ -1,4 +1,5 @@
 import { violations } from '../mapping/bundle-validator';
+import { apiSampleProblems } from './api-sample-rules';
 import { mapWithModule, payloadViolations } from '../mapping/map-event';
 import { eventOfBody, eventTypeOf, mappingInput } from '../mapping/route';
 import { bundleDifferences, describeDifferences } from './bundle-diff';
@@ -27,6 +28,7 @@ export const appRules: AppRule[] = [
   samplePaths,
   orderLineSource,
   sampleConformance,
+  apiSampleProblems,
   ...conventionRules,
 ];
 

@@ -54,6 +54,8 @@ export interface Manifest {
     rpcs: Record<string, string>;
     payloads: Record<string, string>;
     modules: string[];
+    /** The API's recorded answers to the connection test and the RPCs (the sandbox serves them). */
+    apiSamples?: string;
   };
 }
 
@@ -182,4 +184,6 @@ export interface AppDefinition {
   eventAliases: Record<string, string>;
   payloadSchemas: Record<string, JsonSchema>;
   modules: ModuleDefinition[];
+  /** The API's recorded answers to the connection test and the RPCs, by request (`GET /path`); module answers are their samples' `response`. */
+  apiSamples?: { file: string; answers: Record<string, unknown> };
 }

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
 import { cli, CliRun } from '../helpers/cli';
+import { eventually } from '../helpers/eventually';
 import { closedPort } from '../helpers/network';
 import { examplePayload } from '../helpers/payloads';
 import { ReadmeCommand, readmeShell, ReadmeScript } from '../helpers/readme';
@@ -38,9 +39,15 @@ const RUN = [
   'npx plugnpaid-connector triggers list <webhook>',
   'npx plugnpaid-connector triggers remove <trigger>',
   'npx plugnpaid-connector validate --app apps/plug-and-pay',
-  // The Plug&Pay runtime beside the Plug&Paid one, and a signed sample sent to it, as written.
-  'npm start -- --app apps/plug-and-pay --port 8788 --data ./data-plug-and-pay',
+  // Plug&Pay's API from the sandbox, tried as written: the connection, the product list, a payload mapped.
+  'npx plugnpaid-connector sandbox --app apps/plug-and-pay --port 8789',
+  'npx plugnpaid-connector rpc listProducts --app apps/plug-and-pay',
+  'npx plugnpaid-connector connection test --app apps/plug-and-pay',
+  'npx plugnpaid-connector map apps/plug-and-pay/examples/payloads/order_paid.json --app apps/plug-and-pay',
+  // The Plug&Pay runtime beside the Plug&Paid one, fetching from the sandbox, and a signed sample sent to it, as written.
+  'npm start -- --app apps/plug-and-pay --port 8788 --data ./data-plug-and-pay --api-base http://127.0.0.1:8789/v2',
   'npx plugnpaid-connector send watch-order-paid --app apps/plug-and-pay --url http://127.0.0.1:8788 --data ./data-plug-and-pay',
+  'npx plugnpaid-connector events --url http://127.0.0.1:8788 --data ./data-plug-and-pay',
 ];
 
 /** The documented scripts that run here (by their first line): the polling loop. */
@@ -201,31 +208,45 @@ describe('Documented commands (README and docs/)', function () {
       const hook = await runtime.defaultWebhook();
       const triggers = (await runtime.api('GET', `/api/webhooks/${hook.id}/triggers`)).body.items as Array<{ id: string; module: string }>;
       const placeholders: Record<string, string> = { '<webhook>': hook.id, '<trigger>': triggers.find((t) => t.module === 'watch-order-refunded')!.id };
-      const plugAndPay = { port: String(await closedPort()), data: join(parent, 'data-plug-and-pay') };
+      const plugAndPay = { port: String(await closedPort()), data: join(parent, 'data-plug-and-pay'), sandbox: String(await closedPort()) };
       // The ports and folders the documentation names are taken on a shared machine: each gets its own here.
       const local = (word: string) =>
-        placeholders[word] ?? word.replace('http://127.0.0.1:8788', `http://127.0.0.1:${plugAndPay.port}`).replace(/^8788$/, plugAndPay.port).replace(/^\.\/data-plug-and-pay$/, plugAndPay.data);
+        placeholders[word] ??
+        word
+          .replace('http://127.0.0.1:8788', `http://127.0.0.1:${plugAndPay.port}`)
+          .replace('http://127.0.0.1:8789', `http://127.0.0.1:${plugAndPay.sandbox}`)
+          .replace(/^8788$/, plugAndPay.port)
+          .replace(/^8789$/, plugAndPay.sandbox)
+          .replace(/^\.\/data-plug-and-pay$/, plugAndPay.data);
+      const localEnv = (entry: ReadmeCommand) => Object.fromEntries(Object.entries(entry.env).map(([name, value]) => [name, local(value)]));
+      /** Long-running commands (the runtime, the sandbox), each started once however many pages show it. */
+      const started = new Set<string>();
       const env = { PLUGNPAID_URL: runtime.url, PLUGNPAID_DATA: runtime.dataDir };
       const ran: string[] = [];
       for (const entry of commands.filter(runnable)) {
         const words = entry.words.map(local);
-        if (words[0] === 'npm') {
-          const args = words.slice(words.indexOf('--') + 1);
-          // A local address for the API the modules fetch from: tests never call the real Plug&Pay.
-          const childEnv = { ...process.env, ...entry.env, PLUGNPAID_API_BASE: `http://127.0.0.1:${await closedPort()}/v2`, PLUGNPAID_LOG_LEVEL: 'silent' };
-          const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', CLI_SCRIPT, 'serve', ...args], { cwd: DEFAULT_APP_DIR, env: childEnv, detached: true });
+        const longRunning = words[0] === 'npm' || words[2] === 'sandbox';
+        if (longRunning && !started.has(words.join(' '))) {
+          started.add(words.join(' '));
+          const args = words[0] === 'npm' ? ['serve', ...words.slice(words.indexOf('--') + 1)] : words.slice(2);
+          // A local address for the API the modules fetch from unless the command names one: tests never call the real Plug&Pay.
+          const childEnv = { ...process.env, PLUGNPAID_API_BASE: `http://127.0.0.1:${await closedPort()}/v2`, ...localEnv(entry), PLUGNPAID_LOG_LEVEL: 'silent' };
+          const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', CLI_SCRIPT, ...args], { cwd: DEFAULT_APP_DIR, env: childEnv, detached: true });
           children.push(child);
-          expect(await new Output(child).until(/Try it:.*\n/, 150_000)).to.contain('Plug&Pay connector runtime listening on');
-        } else {
-          const run = await cli(words.slice(2), { env: { ...env, ...entry.env } });
+          const banner = args[0] === 'serve' ? { until: /Try it:.*\n/, says: 'Plug&Pay connector runtime listening on' } : { until: /Use it:.*\n/, says: `Plug&Pay API sandbox listening on http://127.0.0.1:${plugAndPay.sandbox}/v2` };
+          expect(await new Output(child).until(banner.until, 150_000)).to.contain(banner.says);
+        } else if (!longRunning) {
+          const run = await cli(words.slice(2), { env: { ...env, ...localEnv(entry) } });
           expect(run.code, `${written(entry)}\n${run.stderr}`).to.equal(0);
           if (words[2] === 'send') expect(run.stdout, written(entry)).to.match(/^HTTP 200 .*"duplicate":false/);
         }
         ran.push(entry.words.join(' '));
       }
-      expect(ran).to.have.members(RUN);
-      const plugAndPayEvents = await cli(['events', '--json', '--url', `http://127.0.0.1:${plugAndPay.port}`, '--data', plugAndPay.data]);
-      expect(JSON.parse(plugAndPayEvents.stdout).items.map((event: { type: string }) => event.type)).to.deep.equal(['order_paid']);
+      expect([...new Set(ran)]).to.have.members(RUN);
+      // The runtime fetched the order from the sandbox (--api-base) and made its bundle.
+      const plugAndPayEvents = async () => JSON.parse((await cli(['events', '--json', '--url', `http://127.0.0.1:${plugAndPay.port}`, '--data', plugAndPay.data])).stdout).items as Array<{ type: string; status: string }>;
+      await eventually('the Plug&Pay event to be processed', async () => (await plugAndPayEvents())[0]?.status === 'processed', 60_000);
+      expect((await plugAndPayEvents()).map((event) => event.type)).to.deep.equal(['order_paid']);
       const mine = JSON.parse((await cli(['events', '--json'], { env })).stdout).items.map((event: { type: string }) => event.type);
       expect(mine).to.deep.equal(['new_simple_sale']);
     });
