@@ -2,6 +2,7 @@ import type { AppDefinition, ModuleDefinition, Sample } from '../definition/type
 import { isRecord } from '../iml/values';
 import { mapWithModule } from '../mapping/map-event';
 import { eventOfBody, mappingInput, storedEventType } from '../mapping/route';
+import { scrubVocabulary } from './app-vocabulary';
 import { scrubPayload } from './scrub';
 
 /** How the title of a sample captured from an event begins: the event's id, so a second capture is recognised. */
@@ -29,7 +30,7 @@ export function captureSample(app: AppDefinition, module: ModuleDefinition, even
   if (module.communication) {
     return { ok: false, error: `${module.name} maps the object it fetches from the API, and the runtime does not keep the API's answer; write this module's samples by hand` };
   }
-  const payload = scrubPayload(body) as Record<string, unknown>;
+  const payload = scrubPayload(body, scrubVocabulary(app, module)) as Record<string, unknown>;
   const mapped = mapWithModule(module, mappingInput(app, module, payload));
   if (!mapped.ok) return { ok: false, error: `${module.name} cannot map event ${eventId}: ${mapped.error}` };
   return {

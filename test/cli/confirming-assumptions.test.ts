@@ -6,6 +6,7 @@ import { validateApp } from '../../src/definition/validate';
 import { mapWithModule } from '../../src/mapping/map-event';
 import { modulesMarkdown } from '../../src/docs/module-docs';
 import { captureSample } from '../../src/samples/capture';
+import { scrubVocabulary } from '../../src/samples/app-vocabulary';
 import { scrubPayload } from '../../src/samples/scrub';
 import { AppCopy } from '../helpers/app-copy';
 import { cli } from '../helpers/cli';
@@ -167,11 +168,15 @@ describe('Confirming the assumptions from real traffic', () => {
     const samples = JSON.parse(written);
     expect(samples.slice(0, -1)).to.deep.equal(samplesBefore);
     const captured = samples.at(-1);
-    // Identifiers, amounts, currencies, statuses, dates and types are kept.
+    // Amounts, currencies, product ids, timestamps, statuses and the type are kept; other ids keep their shape.
     expect(captured.payload.type).to.equal('new_simple_sale');
-    expect(captured.payload.data.order).to.include({ id: 'ord_capture1', status: 'paid', amount_total: 129.9, currency: 'eur', created_at: '2026-11-20T14:03:11+01:00' });
+    expect(captured.payload.data.order).to.include({ status: 'paid', amount_total: 129.9, currency: 'eur', created_at: '2026-11-20T14:03:11+01:00' });
+    expect(captured.payload.data.order.id).to.match(/^ord_[a-z]{7}\d$/).and.not.equal('ord_capture1');
     expect(captured.payload.data.order.products.map((p: { id: string }) => p.id)).to.deep.equal(['prod_course', 'prod_workbook']);
-    expect(captured.payload.data.subscription.cancellation_link).to.match(/^https:\/\/app\.plugandpaid\.example\/[^/]+\/[^/]+\/sub_9x8y7z\?email=[^&]+%40[^&]+&name=/);
+    // The subscription's id is faked the same way in the link that carries it.
+    const subscription = captured.payload.data.subscription;
+    expect(subscription.id).to.match(/^sub_\d[a-z]\d[a-z]\d[a-z]$/).and.not.equal('sub_9x8y7z');
+    expect(subscription.cancellation_link).to.match(new RegExp(`^https://app\\.plugandpaid\\.example/[^/]+/[^/]+/${subscription.id}\\?email=[^&]+%40[^&]+&name=`));
     expect(captured.payload.data.order.customer.email).to.match(/^[^@\s]+@[^@\s]+\.[a-z]+$/);
     expect(captured.payload.data.order.customer.ip_address).to.match(/^\d+\.\d+\.\d+\.\d+$/);
     // The bundles are what the mapping makes of the scrubbed payload.
@@ -180,7 +185,7 @@ describe('Confirming the assumptions from real traffic', () => {
     expect(mapped.ok && mapped.bundles.map((b) => b.data)).to.deep.equal(captured.bundles);
     expect(validateApp(app.dir).problems).to.deep.equal([]);
     // Deterministic: the same event gives the same fakes.
-    expect(scrubPayload(personalEvent())).to.deep.equal(captured.payload);
+    expect(scrubPayload(personalEvent(), scrubVocabulary(loadApp(app.dir), module))).to.deep.equal(captured.payload);
   });
 
   it('keeps docs/modules.md in step with an alias it adds', async () => {
