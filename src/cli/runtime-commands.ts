@@ -13,6 +13,7 @@ import { CliIo, ExitCode } from './io';
 import { SECRET_VARIABLE, SecretOptions, secretFromOptions, withSecretOptions } from './webhook-secret-options';
 import { loadAppFor } from './load';
 import { unknownModuleMessage, unreadableFileMessage } from './cli-inputs';
+import { freshBody, freshPaths } from './fresh-option';
 import { usesColour } from './human-output';
 import { positiveNumber, wholeNumberArgument } from './options';
 import { formatBulkReplay, formatDeliveries, formatEvent, formatEvents, formatTriggers, formatWebhooks } from './runtime-views';
@@ -136,8 +137,9 @@ export function sendCommand(io: CliIo): Command {
       .description("post a module's sample payload or a payload file to a webhook URL, as the platform would (with the webhook's secret from PLUGNPAID_WEBHOOK_SECRET)")
       .argument('<source>', 'a module folder name (its first sample is sent) or a payload JSON file')
       .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
-      .option('--to <url>', 'the webhook URL (default: the first webhook of the runtime)'),
-  ).action(async (source: string, o: ClientOptions & { to?: string; app?: string }) => {
+      .option('--to <url>', 'the webhook URL (default: the first webhook of the runtime)')
+      .option('--fresh', "renew the payload's ids (the fields the app's webhook names in freshDelivery), so a sample sent before is stored as a new event"),
+  ).action(async (source: string, o: ClientOptions & { to?: string; app?: string; fresh?: boolean }) => {
     const app = loadAppFor(io, o.app);
     const module = app.modules.find((candidate) => candidate.name === source);
     let body: string;
@@ -149,6 +151,7 @@ export function sendCommand(io: CliIo): Command {
       io.stderr(`'${source}' is neither a module name nor a readable payload file: ${problem}\n`);
       throw new ExitCode(2);
     }
+    if (o.fresh) body = freshBody(io, app, body);
     // The runtime says how its webhook checks a secret (never the secret): asked unless an outside URL is given unsigned.
     const webhook = o.to === undefined || io.env[SECRET_VARIABLE] ? await targetWebhook(io, o) : undefined;
     const to = o.to ?? webhook?.url;
@@ -172,9 +175,9 @@ export function sendCommand(io: CliIo): Command {
     if (response.status === 401) io.stderr(`${refusalHint(appVerifies, webhook, request.signed)}\n`);
     const duplicateOf = duplicateEvent(text);
     if (duplicateOf !== undefined) {
-      io.stderr(
-        `duplicate: the webhook already received this very body as event ${duplicateOf}, so nothing new was stored. To process it again: \`plugnpaid-connector replay event ${duplicateOf}\`\n`,
-      );
+      const renewable = freshPaths(app, body);
+      const fresh = renewable.length > 0 ? `; to send it as a new event, add --fresh (it renews ${renewable.join(', ')})` : '';
+      io.stderr(`duplicate: the webhook already received this very body as event ${duplicateOf}, so nothing new was stored. To process it again: \`plugnpaid-connector replay event ${duplicateOf}\`${fresh}\n`);
     }
     if (!response.ok) throw new ExitCode(1);
   });

@@ -4,6 +4,7 @@ import { mapWithModule, payloadViolations } from '../mapping/map-event';
 import { eventOfBody, eventTypeOf, mappingInput } from '../mapping/route';
 import { bundleDifferences, describeDifferences } from './bundle-diff';
 import { conventionRules } from './conventions';
+import { freshDeliveryProblems } from './fresh-delivery-rules';
 import type { LoadGaps } from './loader';
 import { BUNDLE_PER_ORDER_LINE, PRODUCT_FILTER } from './order-lines';
 import { parameterProblems } from './parameter-check';
@@ -29,6 +30,7 @@ export const appRules: AppRule[] = [
   orderLineSource,
   sampleConformance,
   apiSampleProblems,
+  freshDeliveryProblems,
   ...conventionRules,
 ];
 

@@ -90,6 +90,15 @@ export interface WebhookDefinition {
   output?: unknown;
   compiledOutput?: CompiledDirective;
   verification?: WebhookVerification;
+  freshDelivery?: FreshDelivery;
+}
+
+/** What `send --fresh` renews so that a sample is a new event: dot paths in the webhook body. */
+export interface FreshDelivery {
+  /** Ids of the object the event is about: a string gets a unique suffix, a number another number. */
+  ids?: string[];
+  /** When the platform sent the delivery: set to the current time. */
+  times?: string[];
 }
 
 export interface RpcDefinition {

@@ -104,7 +104,9 @@ describe('plugnpaid-connector runtime commands', () => {
     const again = await cli(['send', 'watch-customers', ...client]);
     expect(again.code).to.equal(0);
     expect(again.stdout).to.match(/^HTTP 200 .*"duplicate":true/);
-    expect(again.stderr).to.equal(`duplicate: the webhook already received this very body as event ${event}, so nothing new was stored. To process it again: \`plugnpaid-connector replay event ${event}\`\n`);
+    expect(again.stderr).to.equal(
+      `duplicate: the webhook already received this very body as event ${event}, so nothing new was stored. To process it again: \`plugnpaid-connector replay event ${event}\`; to send it as a new event, add --fresh (it renews data.order.id)\n`,
+    );
   });
 
   it('explains a wrong admin token and an unreachable runtime', async () => {
