@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { ApiError } from '../http/api-error';
 import type { AppDefinition } from '../definition/types';
 import { connectionFromToken, runRpc, testConnection } from '../http/connection';
+import { apiBaseUrl, ConfigError } from '../runtime/config';
 import { CliIo, ExitCode } from './io';
+import { apiBaseArgument } from './options';
 import { loadAppFor } from './load';
 
 /** The API token comes from the environment only: a flag would land in shell history and process lists. */
@@ -23,12 +25,20 @@ export const API_BASE_VARIABLE = 'PLUGNPAID_API_BASE';
 
 /** Adds `--api-base` to a command that calls the platform's API. */
 export function withApiBaseOption(command: Command): Command {
-  return command.option('--api-base <url>', `API base URL instead of the app base's baseUrl, e.g. a local API (env ${API_BASE_VARIABLE})`);
+  return command.option('--api-base <url>', `API base URL instead of the app base's baseUrl, e.g. the sandbox's (env ${API_BASE_VARIABLE})`, apiBaseArgument);
 }
 
-/** The API base the options or the environment give, if any. */
+/** The API base the options or the environment give, if any; exits 2 saying why when the variable is no URL. */
 export function apiBaseFrom(io: CliIo, options: { apiBase?: string }): string | undefined {
-  return options.apiBase ?? (io.env[API_BASE_VARIABLE] || undefined);
+  const variable = io.env[API_BASE_VARIABLE];
+  if (options.apiBase || !variable) return options.apiBase;
+  try {
+    return apiBaseUrl(variable, API_BASE_VARIABLE);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`${error.message}\n`);
+    throw new ExitCode(2);
+  }
 }
 
 async function reportingApiErrors<T>(io: CliIo, work: () => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@ import { readNamedFile, unknownModuleMessage } from './cli-inputs';
 import { mapEventWithApi } from '../mapping/enrich';
 import { payloadViolations, unroutableReason, watchingModules } from '../mapping/map-event';
 import { eventTypeOf } from '../mapping/route';
-import { API_BASE_VARIABLE, apiBaseFrom, tokenFrom } from './connection-command';
+import { apiBaseFrom, tokenFrom, withApiBaseOption } from './connection-command';
 import { CliIo, ExitCode } from './io';
 import { loadAppFor } from './load';
 
@@ -21,14 +21,14 @@ interface MapOptions {
  * fetch their object (Plug&Pay) call the API with the token from the environment, at `--api-base` if given.
  */
 export function mapCommand(io: CliIo): Command {
-  return new Command('map')
-    .description('map one webhook payload (a file, or - / nothing for stdin) to bundles, per trigger')
-    .argument('[file]', 'payload JSON file, or - for standard input')
-    .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
-    .option('--module <name>', 'only this module (folder name, e.g. watch-one-time-sale)')
-    .option('--parameters <json>', 'trigger parameter values as JSON, e.g. \'{"bundlePerOrderLine":true}\'')
-    .option('--api-base <url>', `API base URL for modules that fetch their object (default: the app base's baseUrl; env ${API_BASE_VARIABLE})`)
-    .action(async (file: string | undefined, options: MapOptions) => {
+  return withApiBaseOption(
+    new Command('map')
+      .description('map one webhook payload (a file, or - / nothing for stdin) to bundles, per trigger')
+      .argument('[file]', 'payload JSON file, or - for standard input')
+      .option('--app <dir>', 'app directory (default: the Plug&Paid app in this package)')
+      .option('--module <name>', 'only this module (folder name, e.g. watch-one-time-sale)')
+      .option('--parameters <json>', 'trigger parameter values as JSON, e.g. \'{"bundlePerOrderLine":true}\''),
+  ).action(async (file: string | undefined, options: MapOptions) => {
       const app = loadAppFor(io, options.app);
       const parameters = options.parameters === undefined ? undefined : parseOrExit(io, options.parameters, '--parameters');
       if (options.module && !app.modules.some((module) => module.name === options.module)) fail(io, unknownModuleMessage(app, options.module));

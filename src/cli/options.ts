@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { ConfigError, publicUrl, wholeNumber } from '../runtime/config';
+import { apiBaseUrl, ConfigError, publicUrl, wholeNumber } from '../runtime/config';
 
 /** A Commander option parser from a config check: its ConfigError is refused before the command runs. */
 function optionParser<T>(check: (text: string) => T): (text: string) => T {
@@ -20,6 +20,9 @@ export function wholeNumberArgument(what: string, min: number, max?: number): (t
 
 /** `--public-url`: refused before the command runs unless it is an absolute http(s) URL. */
 export const publicUrlArgument = optionParser((text) => publicUrl(text, '--public-url'));
+
+/** `--api-base`: refused before the command runs unless it is an absolute http(s) URL. */
+export const apiBaseArgument = optionParser((text) => apiBaseUrl(text, '--api-base'));
 
 /** An option parser for a number above 0 (a rate such as 0.5): Commander refuses anything else before the command runs. */
 export function positiveNumber(what: string): (text: string) => number {

@@ -8,7 +8,7 @@ import { requiredWebhookParameters } from '../runtime/webhook-verification';
 import { validAppFor } from './app-report';
 import { reachLines } from './serve-banner';
 import { webhookView } from '../runtime/views';
-import { API_BASE_VARIABLE } from './connection-command';
+import { withApiBaseOption } from './connection-command';
 import { CliIo, ExitCode } from './io';
 import { publicUrlArgument, wholeNumberArgument } from './options';
 
@@ -64,7 +64,7 @@ async function started(io: CliIo, config: Parameters<typeof createRuntime>[0] & 
 
 /** `serve`: the local webhook runtime (what `npm start` runs). */
 export function serveCommand(io: CliIo): Command {
-  return new Command('serve')
+  return withApiBaseOption(new Command('serve'))
     .description('run the webhook runtime: receive webhook events, store, map (fetching from the API where a module does) and deliver bundles')
     .option('--host <host>', `interface to listen on (env PLUGNPAID_HOST, default ${DEFAULT_CONFIG.host})`)
     .option('--port <port>', `port, 0 to 65535 (env PLUGNPAID_PORT, default ${DEFAULT_CONFIG.port})`, wholeNumberArgument('--port', 0, 65535))
@@ -73,7 +73,6 @@ export function serveCommand(io: CliIo): Command {
     .option('--admin-token <token>', 'use this admin token instead of the generated one; prefer env PLUGNPAID_ADMIN_TOKEN, as a flag it shows in ps and shell history')
     .option('--public-url <url>', 'the https:// URL Plug&Paid reaches this server at (a tunnel or a public host), for printed webhook URLs (env PLUGNPAID_PUBLIC_URL)', publicUrlArgument)
     .option('--allow-private-destinations', 'let triggers forward to loopback, private and link-local addresses, e.g. a service on this host (env PLUGNPAID_ALLOW_PRIVATE_DESTINATIONS=1)')
-    .option('--api-base <url>', `API base URL for modules that fetch their object, e.g. a sandbox (env ${API_BASE_VARIABLE}; default: the app base's baseUrl)`)
     .option('--alert-url <url>', 'send operational alerts (a destination failing, dead deliveries, unknown event types, failed events) to this URL, signed (env PLUGNPAID_ALERT_URL)')
     .action(async (options: ServeOptions) => {
       const config: Partial<RuntimeConfig> = { ...settingsFromEnv(io) };

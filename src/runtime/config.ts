@@ -118,17 +118,29 @@ export function wholeNumber(text: string, what: string, min: number, max = Numbe
  * or fragment, since webhook URLs are made by appending /hooks/<token> to it; or a ConfigError naming `what`.
  */
 export function publicUrl(text: string, what: string): string {
-  let url: URL | undefined;
-  try {
-    url = /^https?:\/\//i.test(text) ? new URL(text) : undefined;
-  } catch {
-    url = undefined;
-  }
+  const url = httpUrl(text);
   if (!url || url.search || url.hash) {
     const host = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[?#].*$/, '');
     throw new ConfigError(`${what} must be the https:// (or http://) address Plug&Paid reaches this server at, such as a tunnel's, e.g. https://${host || 'example.com'}; not ${JSON.stringify(text)}`);
   }
   return text.replace(/\/$/, '');
+}
+
+/** An API base URL (`--api-base`, PLUGNPAID_API_BASE): an absolute http(s) URL without query or fragment, no trailing slash. */
+export function apiBaseUrl(text: string, what: string): string {
+  const url = httpUrl(text);
+  if (!url || url.search || url.hash) {
+    throw new ConfigError(`${what} must be the http:// or https:// base URL of the API, such as the one \`sandbox\` prints (http://127.0.0.1:8789/v2); not ${JSON.stringify(text)}`);
+  }
+  return text.replace(/\/$/, '');
+}
+
+function httpUrl(text: string): URL | undefined {
+  try {
+    return /^https?:\/\//i.test(text) ? new URL(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Config from environment variables (PLUGNPAID_*), over the defaults; flags are applied over this. */
@@ -165,7 +177,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_FAILED_SIGNIN_LIMIT) config.failedSignInsPerMinute = wholeNumber(env.PLUGNPAID_FAILED_SIGNIN_LIMIT, 'PLUGNPAID_FAILED_SIGNIN_LIMIT', 1);
   if (env.PLUGNPAID_LOG_LEVEL) config.logLevel = env.PLUGNPAID_LOG_LEVEL;
   if (env.PLUGNPAID_API_TOKEN) config.apiToken = env.PLUGNPAID_API_TOKEN;
-  if (env.PLUGNPAID_API_BASE) config.apiBase = env.PLUGNPAID_API_BASE;
+  if (env.PLUGNPAID_API_BASE) config.apiBase = apiBaseUrl(env.PLUGNPAID_API_BASE, 'PLUGNPAID_API_BASE');
   if (env.PLUGNPAID_DRIFT) config.drift = !['off', 'false', '0', 'no'].includes(env.PLUGNPAID_DRIFT.toLowerCase());
   if (env.PLUGNPAID_METRICS) config.metrics = !['off', 'false', '0', 'no'].includes(env.PLUGNPAID_METRICS.toLowerCase());
   if (env.PLUGNPAID_ALERT_URL) config.alertUrl = env.PLUGNPAID_ALERT_URL;

@@ -132,3 +132,24 @@ describe('sandbox command', () => {
     }
   });
 });
+
+describe('--api-base and PLUGNPAID_API_BASE', () => {
+  const expected = (what: string, text: string) => `${what} must be the http:// or https:// base URL of the API, such as the one \`sandbox\` prints (http://127.0.0.1:8789/v2); not "${text}"`;
+  const commands = [
+    ['connection', 'test', '--app', PLUG_AND_PAY_DIR],
+    ['rpc', 'listProducts', '--app', PLUG_AND_PAY_DIR],
+    ['map', join(PLUG_AND_PAY_DIR, 'examples', 'payloads', 'order_paid.json'), '--app', PLUG_AND_PAY_DIR],
+    ['serve', '--app', PLUG_AND_PAY_DIR, '--port', '0', '--data', join(PLUG_AND_PAY_DIR, 'never-created')],
+  ];
+
+  it('are refused with exit 2 when they are not an http(s) URL, by connection test, rpc, map and serve', async () => {
+    for (const args of commands) {
+      const flag = await cli([...args, '--api-base', '127.0.0.1:8789/v2'], { env: { PLUGNPAID_API_TOKEN: 'any-token' } });
+      expect(flag.code, args.join(' ')).to.equal(2);
+      expect(flag.stderr, args.join(' ')).to.contain(expected('--api-base', '127.0.0.1:8789/v2'));
+      const variable = await cli(args, { env: { PLUGNPAID_API_TOKEN: 'any-token', PLUGNPAID_API_BASE: 'localhost' } });
+      expect(variable.code, args.join(' ')).to.equal(2);
+      expect(variable.stderr, args.join(' ')).to.equal(`${expected('PLUGNPAID_API_BASE', 'localhost')}\n`);
+    }
+  });
+});
