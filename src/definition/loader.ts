@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { compileDirective } from '../iml';
+import { splitBase } from './api-rate';
 import { AppFiles, Reference } from './app-files';
 import { orderLineMapping, orderLinesOf } from './order-lines';
 import { outputFromSchema } from './output-mapping';
@@ -74,7 +75,9 @@ export function inspectApp(dir: string = DEFAULT_APP_DIR): LoadResult {
   const { components } = manifest;
   const named = (pointer: string) => ({ file: MANIFEST, pointer: `/components${pointer}` });
 
-  const base = files.readChecked<Communication>(components.base, 'base', undefined, named('/base'));
+  const baseFile = files.read(components.base, undefined, named('/base'));
+  const { request, rate } = baseFile === undefined ? { request: undefined, rate: undefined } : splitBase(baseFile, components.base, problems);
+  const base = request !== undefined && files.check(request, 'base', components.base) ? (request as Communication) : undefined;
   const connection = files.readChecked<Omit<ConnectionDefinition, 'file'>>(components.connection, 'connection', undefined, named('/connection'));
   const sharedParameters = files.readChecked<Record<string, Parameter>>(components.parameters, 'parameters', undefined, named('/parameters'));
   const webhooks = loadIndexed(files, components.webhooks, 'webhook', '/webhooks', (id, file, value) => {
@@ -106,11 +109,12 @@ export function inspectApp(dir: string = DEFAULT_APP_DIR): LoadResult {
 
   const apiAnswers = components.apiSamples ? files.readChecked<Record<string, unknown>>(components.apiSamples, 'api-samples', undefined, named('/apiSamples')) : undefined;
 
-  if (!base || !connection) return { problems, files, gaps, usable: true };
+  if (!base || !rate || !connection) return { problems, files, gaps, usable: true };
   const app: AppDefinition = {
     dir: files.dir,
     manifest,
     base,
+    apiRate: rate,
     connection: { ...connection, file: components.connection },
     sharedParameters: sharedParameters ?? {},
     webhooks,

@@ -1,4 +1,5 @@
 import type { CompiledDirective } from '../iml';
+import type { ApiRateLimit } from './api-rate';
 import type { JsonSchema } from './schema-resolver';
 
 /** A Make parameter (dialog field). */
@@ -180,7 +181,10 @@ export interface ModuleDefinition {
 export interface AppDefinition {
   dir: string;
   manifest: Manifest;
+  /** What every API call inherits (Make's base), without the runtime-only rate. */
   base: Communication;
+  /** How often the runtime calls the platform's API with one token (`rateLimit` in the base file). */
+  apiRate: ApiRateLimit;
   connection: ConnectionDefinition;
   sharedParameters: Record<string, Parameter>;
   webhooks: Record<string, WebhookDefinition>;

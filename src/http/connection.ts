@@ -1,5 +1,6 @@
 import { connectionCommunication } from '../definition/connection-communication';
 import type { AppDefinition } from '../definition/types';
+import { platformPace } from './api-pacing';
 import { callApi, shapeResponse } from './request';
 
 /** The values of the connection's password fields: what must never be printed. */
@@ -30,7 +31,8 @@ function baseFor(app: AppDefinition, access: ApiTarget): AppDefinition['base'] {
 export async function testConnection(app: AppDefinition, values: Record<string, unknown>, access: ApiTarget = {}): Promise<{ metadata?: string }> {
   const communication = connectionCommunication(app, baseFor(app, access));
   const variables = { parameters: values };
-  const answer = await callApi({ communication, variables, secrets: connectionSecrets(app, values), fetch: access.fetch });
+  const secrets = connectionSecrets(app, values);
+  const answer = await callApi({ communication, variables, secrets, fetch: access.fetch, pace: platformPace(app, secrets) });
   const metadata = communication.response?.metadata;
   if (!metadata) return {};
   const [value] = shapeResponse({ response: { output: metadata.value } }, answer, variables);
@@ -42,6 +44,7 @@ export async function runRpc(app: AppDefinition, name: string, values: Record<st
   const rpc = app.rpcs[name];
   if (!rpc) throw new Error(`unknown RPC '${name}' (known: ${Object.keys(app.rpcs).join(', ')})`);
   const variables = { connection: values, parameters: {} };
-  const answer = await callApi({ communication: rpc.communication, base: baseFor(app, access), variables, secrets: connectionSecrets(app, values), fetch: access.fetch });
+  const secrets = connectionSecrets(app, values);
+  const answer = await callApi({ communication: rpc.communication, base: baseFor(app, access), variables, secrets, fetch: access.fetch, pace: platformPace(app, secrets) });
   return shapeResponse(rpc.communication, answer, variables);
 }

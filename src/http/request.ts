@@ -2,6 +2,7 @@ import { builtinFunctions, compileDirective, evaluateDirective, ImlContext } fro
 import { isRecord, isTruthy, toText } from '../iml/values';
 import type { Communication } from '../definition/types';
 import { ApiError } from './api-error';
+import type { Pace } from './api-pacing';
 import { NetworkError, reach } from './network';
 import { redact } from './redact';
 
@@ -14,6 +15,8 @@ export interface ApiCall {
   /** Values that must never appear in an error (tokens, passwords). */
   secrets: string[];
   fetch?: typeof fetch;
+  /** Sends the request at its API's pace (and retries a 429); without it the request is sent at once. */
+  pace?: Pace;
 }
 
 /** What the API answered, once the response passed the error and validity checks. */
@@ -60,9 +63,11 @@ export async function callApi(call: ApiCall): Promise<ApiResponse> {
   const body = spec.body === undefined ? undefined : JSON.stringify(evaluate(spec.body, context));
   if (body !== undefined) headers['content-type'] ??= 'application/json';
 
+  // Each attempt gets the whole timeout: waiting for its turn is not the API being slow.
+  const send = () => reach(url, { method, headers, body, signal: AbortSignal.timeout(spec.timeout ?? DEFAULT_TIMEOUT_MS) }, call.fetch);
   let response: Response;
   try {
-    response = await reach(url, { method, headers, body, signal: AbortSignal.timeout(spec.timeout ?? DEFAULT_TIMEOUT_MS) }, call.fetch);
+    response = await (call.pace ? call.pace(send) : send());
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
     throw new ApiError(redact(`${error.message} (${method} ${url.origin}${url.pathname})`, call.secrets), 'ConnectionError');

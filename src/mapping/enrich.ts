@@ -1,5 +1,6 @@
 import type { AppDefinition, Communication, ModuleDefinition } from '../definition/types';
 import { ApiError } from '../http/api-error';
+import { platformPace } from '../http/api-pacing';
 import { connectionSecrets } from '../http/connection';
 import { callApi } from '../http/request';
 import { MapOptions, mapWithModule, ModuleMapping, parameterValues, watchingModules } from './map-event';
@@ -35,7 +36,8 @@ export async function fetchForModule(app: AppDefinition, module: ModuleDefinitio
   }
   const base = access.apiBase ? { ...app.base, baseUrl: access.apiBase } : app.base;
   const variables = { payload: item, parameters: parameterValues(module, given), connection: access.connection };
-  const answer = await callApi({ communication: requestOnly(module.communication), base, variables, secrets: connectionSecrets(app, access.connection), fetch: access.fetch });
+  const secrets = connectionSecrets(app, access.connection);
+  const answer = await callApi({ communication: requestOnly(module.communication), base, variables, secrets, fetch: access.fetch, pace: platformPace(app, secrets) });
   return answer.body;
 }
 

@@ -55,6 +55,27 @@ describe('validate', () => {
       expectProblem(problems, { file: 'connector/base.json', message: /required property 'log'/ });
     });
 
+    describe('the API rate (rateLimit in connector/base.json)', () => {
+      it('reports a base without one, saying what to write', () => {
+        const problems = problemsAfter((app) => app.edit('connector/base.json', (b) => delete b.rateLimit));
+        expectProblem(problems, { file: 'connector/base.json', pointer: '', message: /rateLimit is missing: .*"rateLimit": \{ "requestsPerSecond": 10 \}/ });
+      });
+
+      for (const [value, shown] of [[0, '0'], [2.5, '2.5'], ['10', '"10"'], [5000, '5000']] as const) {
+        it(`refuses requestsPerSecond ${shown}, naming the setting and the range`, () => {
+          const problems = problemsAfter((app) => app.edit('connector/base.json', (b) => (b.rateLimit.requestsPerSecond = value)));
+          expectProblem(problems, { file: 'connector/base.json', pointer: '/rateLimit/requestsPerSecond', message: new RegExp(`rateLimit.requestsPerSecond must be a whole number of requests per second from 1 to 1000, not ${shown.replace('.', '\\.')}$`) });
+        });
+      }
+
+      it('refuses a rate that is not an object, and suggests the name of a misspelt field', () => {
+        expectProblem(problemsAfter((app) => app.edit('connector/base.json', (b) => (b.rateLimit = 10))), { file: 'connector/base.json', pointer: '/rateLimit', message: /rateLimit must be an object such as/ });
+        const problems = problemsAfter((app) => app.edit('connector/base.json', (b) => (b.rateLimit = { requestPerSecond: 10 })));
+        expectProblem(problems, { file: 'connector/base.json', pointer: '/rateLimit/requestPerSecond', message: /unknown property 'requestPerSecond' in rateLimit/ });
+        expect(problems.find((problem) => problem.pointer === '/rateLimit/requestPerSecond')!.suggestion).to.equal("did you mean 'requestsPerSecond'?");
+      });
+    });
+
     it('reports a connection parameter of an unknown type', () => {
       const problems = problemsAfter((app) => app.edit('connector/connection.json', (c) => (c.parameters[0].type = 'secret')));
       expectProblem(problems, { file: 'connector/connection.json', pointer: '/parameters/0/type', message: /must be one of/ });

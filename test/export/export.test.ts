@@ -82,6 +82,11 @@ describe('export to Make', () => {
     expect([...again.entries()]).to.deep.equal([...tree.entries()]);
   });
 
+  it("leaves out the API rate, the runtime's setting that Make's base has no field for", () => {
+    expect(parse('general/base.iml.json')).to.not.have.property('rateLimit');
+    expect(parse('general/base.iml.json').baseUrl).to.equal('https://api.plugnpaid.com/v1');
+  });
+
   it('sanitizes the token in the base and the connection, and contains no secret', () => {
     expect(parse('general/base.iml.json').log.sanitize).to.include('request.headers.authorization');
     const connection = parse('connections/plugnpaid/plugnpaid.communication.iml.json');

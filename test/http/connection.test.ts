@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { loadApp } from '../../src/definition/loader';
+import { MAX_RATE_RETRIES } from '../../src/http/api-pacing';
 import { runRpc, testConnection } from '../../src/http/connection';
 import { apiFailure } from '../helpers/api-failure';
 import { cli } from '../helpers/cli';
@@ -42,9 +43,10 @@ describe('the Plug&Paid connection', () => {
       expect(error.type).to.equal('DataError');
     });
 
-    it('maps 429 to a rate-limit error and 503 to a connection error', async () => {
-      api().get('/v1/products/list').reply(429, {});
+    it('maps a 429 that outlasts the retries to a rate-limit error, and 503 to a connection error', async () => {
+      const limited = api().get('/v1/products/list').times(1 + MAX_RATE_RETRIES).reply(429, {}, { 'retry-after': '0' });
       expect((await failure(() => testConnection(app, { apiToken: TOKEN }))).type).to.equal('RateLimitError');
+      limited.done();
       api().get('/v1/products/list').reply(503, 'Service Unavailable');
       const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
       expect(error).to.include({ type: 'ConnectionError', statusCode: 503 });

@@ -11,8 +11,11 @@ import { cli } from '../helpers/cli';
 
 export const PLUG_AND_PAY_DIR = join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay');
 const app = loadApp(PLUG_AND_PAY_DIR);
-const TOKEN = 'pap_9f8e7d6c5b4a_SecretApiToken';
-const env = { PLUGNPAID_API_TOKEN: TOKEN };
+// The API pace is per token (Plug&Pay's is one request a second): a token per test keeps a test from waiting
+// out the second its predecessor's last call holds.
+let TOKEN = '';
+let env: Record<string, string> = {};
+let tokens = 0;
 const LOCAL_API = 'http://127.0.0.1:4599/v2';
 
 /** The path and query a module's request asks for, read from its definition. */
@@ -24,6 +27,10 @@ function requestOf(moduleName: string, id: unknown): { path: string; include: st
 const failure = (work: () => Promise<unknown>) => apiFailure(work, TOKEN);
 
 describe('Plug&Pay app', () => {
+  beforeEach(() => {
+    TOKEN = `pap_9f8e7d6c5b4a_SecretApiToken${++tokens}`;
+    env = { PLUGNPAID_API_TOKEN: TOKEN };
+  });
   before(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
   after(() => nock.enableNetConnect());
@@ -163,7 +170,8 @@ describe('Plug&Pay app', () => {
     ];
     for (const [status, body, type, message] of cases) {
       it(`maps HTTP ${status} to ${type} with a clear message`, async () => {
-        api().get('/v2/auth/tenants/me').reply(status, body);
+        // A Retry-After past what is waited out: the 429 is the answer at once.
+        api().get('/v2/auth/tenants/me').reply(status, body, status === 429 ? { 'retry-after': '3600' } : {});
         const error = await failure(() => testConnection(app, { apiToken: TOKEN }));
         expect(error.type).to.equal(type);
         expect(error.message).to.match(message);

@@ -7,7 +7,10 @@ import { FakeClock, TestRuntime } from '../helpers/runtime';
 import { PLUG_AND_PAY_DIR } from './app.test';
 
 const app = loadApp(PLUG_AND_PAY_DIR);
-const TOKEN = 'pap_9f8e7d6c5b4a_SecretApiToken';
+// The API pace is per token (one request a second): a token per test keeps a test from waiting out the second
+// its predecessor's last call holds.
+let TOKEN = '';
+let tokens = 0;
 const KEY = 'whk_3a1f0c9b8e7d6c5b';
 const orderPaid = app.modules.find((module) => module.name === 'watch-order-paid')!;
 const ORDER = orderPaid.samples[0].response as nock.Body;
@@ -30,6 +33,7 @@ describe('Plug&Pay runtime', () => {
   after(() => nock.enableNetConnect());
 
   beforeEach(async () => {
+    TOKEN = `pap_9f8e7d6c5b4a_SecretApiToken${++tokens}`;
     clock = new FakeClock();
     runtime = await new TestRuntime(undefined, {
       appDir: PLUG_AND_PAY_DIR,

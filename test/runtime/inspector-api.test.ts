@@ -162,7 +162,7 @@ describe('the admin API behind the inspector', () => {
         const answer = await runtime.api('GET', '/api/rpcs/listProducts/options');
         expect(answer.status).to.equal(200);
         expect(answer.body).to.deep.equal({ configured: true, items: [{ label: 'Bookkeeping course', value: '42' }, { label: 'Printed workbook', value: 'prod_wb' }], truncated: false });
-        expect(platform.calls.at(-1)).to.deep.equal({ url: '/products/list', authorization: `Bearer ${API_TOKEN}` });
+        expect(platform.calls.at(-1)).to.include({ url: '/products/list', authorization: `Bearer ${API_TOKEN}` });
         expect(JSON.stringify(answer.body)).to.not.contain(API_TOKEN);
       } finally {
         await runtime.destroy();
