@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Load, pacedLoad } from './paced';
 import { metricsMicrosPerEvent } from './metrics-calls';
+import { pacedDelivery, PacedDelivery } from './paced-delivery';
 import { parseSize, saleTemplate } from './payloads';
 
 interface Options {
@@ -19,6 +20,8 @@ interface Options {
   onlyDrift: boolean;
   /** `--only-metrics`: run just the metrics pairs. */
   onlyMetrics: boolean;
+  /** `--only-paced`: run just the paced-delivery measurement. */
+  onlyPaced: boolean;
 }
 
 /** A part of the pipeline whose cost the bench measures by turning it off, with its goal. */
@@ -42,6 +45,7 @@ function options(argv: string[]): Options {
     driftPairs: Number(value('--drift-pairs', '2')),
     onlyDrift: argv.includes('--only-drift'),
     onlyMetrics: argv.includes('--only-metrics'),
+    onlyPaced: argv.includes('--only-paced'),
   };
 }
 
@@ -121,10 +125,24 @@ async function drive(url: string, template: string, opts: Options): Promise<Load
   };
 }
 
-async function api(port: number, path: string): Promise<any> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
-  if (!response.ok && path !== '/health') throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
+async function api(port: number, path: string, method = 'GET', body?: unknown): Promise<any> {
+  const headers = { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!response.ok && path !== '/health') throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
   return response.json();
+}
+
+/** Paced triggers (a slow and a fast maxPerSecond) on a fresh runtime: their delivery rates against their settings. */
+async function pacedDeliveries(dir: string, opts: Options): Promise<PacedDelivery[]> {
+  const server = await startServer('ours.js', dir, [opts.sync, 'allow-private']);
+  try {
+    const call = (method: string, path: string, body?: unknown) => api(server.port, path, method, body);
+    const runs = [await pacedDelivery(call, 5, 27), await pacedDelivery(call, 20, 102)];
+    for (const run of runs) console.log(`paced delivery: ${run.perSecond} deliveries/s against maxPerSecond ${run.maxPerSecond} (${run.deliveries} deliveries), ratio ${run.ratio} (goal ≤ 1, ≥ 0.9)`);
+    return runs;
+  } finally {
+    await stop(server.child);
+  }
 }
 
 /** Waits until our runtime has processed everything, then counts events and pullable bundles. */
@@ -199,6 +217,10 @@ async function main(): Promise<void> {
   try {
     // Ours runs compiled, as `npm start` does; build first so the bench never measures a stale dist/.
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, '..', 'tsconfig.build.json')], { stdio: 'inherit' });
+    if (opts.onlyPaced) {
+      await pacedDeliveries(join(root, 'paced'), opts);
+      return;
+    }
     if (opts.onlyDrift || opts.onlyMetrics) {
       const feature = opts.onlyDrift ? DRIFT : METRICS;
       const cost = await featureCost(feature, root, template, opts);
@@ -229,6 +251,7 @@ async function main(): Promise<void> {
     const lost = Math.max(0, acknowledged - after.events);
     const drift = opts.driftPairs > 0 ? await featureCost(DRIFT, root, template, opts) : undefined;
     const metrics = opts.driftPairs > 0 ? await featureCost(METRICS, root, template, opts) : undefined;
+    const paced = await pacedDeliveries(join(root, 'paced'), opts);
     const mapping = await mappingInOwnProcess();
     const slowestMapping = Math.min(...Object.values(mapping));
     const ratios = {
@@ -263,7 +286,7 @@ async function main(): Promise<void> {
     console.log(`mapping: slowest module ${slowestMapping} bundles/s per core (goal ≥ 100000)`);
     for (const [module, rate] of Object.entries(mapping)) console.log(`  ${module.padEnd(40)} ${rate}`);
 
-    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, drift: drift ?? null, metrics: metrics ?? null, metricsCalls, mappingPerSecond: mapping, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half } };
+    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, drift: drift ?? null, metrics: metrics ?? null, metricsCalls, pacedDelivery: paced, mappingPerSecond: mapping, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half } };
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('\nwrote bench/results/latest.json');

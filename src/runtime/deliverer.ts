@@ -68,6 +68,7 @@ export class Deliverer {
           this.inflight.delete(delivery.trigger_id);
           // The trigger's next bundle (or another trigger's, waiting for a free slot) may be due already.
           if (!this.closed) this.pump();
+          this.wakeAtPace(delivery.trigger_id);
         });
       this.inflight.set(delivery.trigger_id, run);
       count += 1;
@@ -99,6 +100,20 @@ export class Deliverer {
       .filter((delivery) => !this.inflight.has(delivery.trigger_id))
       .map((delivery) => this.dueAt(delivery));
     return times.length ? Math.min(...times) : undefined;
+  }
+
+  // A paced trigger's next bundle falls due between the engine's passes: without a wake-up it would wait for the
+  // engine's idle poll (a second), and a pace above one a second would not be kept.
+  private wakeAtPace(triggerId: string): void {
+    const at = this.pacedUntil.get(triggerId);
+    if (this.closed || at === undefined || this.inflight.has(triggerId)) return;
+    const wait = at - this.clock.now();
+    if (wait <= 0) return;
+    setTimeout(() => {
+      if (this.closed) return;
+      this.pump();
+      this.wakeAtPace(triggerId);
+    }, wait).unref();
   }
 
   // The later of the delivery's own time and its trigger's pacing.
