@@ -49,6 +49,22 @@ export class Engine {
   /** Processes and delivers until nothing more is due now (deliveries due later stay pending). */
   async drain(): Promise<void> {
     while (this.running) await this.running;
+    // Held as the pass in flight: a timer's kick meanwhile waits for it, as during a pass, instead of processing
+    // beside it and taking its events (marked as being processed) for ones a crash interrupted.
+    const draining = this.drainNow();
+    this.running = draining;
+    try {
+      await draining;
+    } finally {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    }
+  }
+
+  private async drainNow(): Promise<void> {
     for (;;) {
       const processed = await this.processPending();
       const delivered = await this.deliverer.runDue();

@@ -158,7 +158,7 @@ describe('Plug&Pay runtime', () => {
       let [event] = await events();
       expect(event.status).to.equal('failed');
       expect(event.error).to.contain('gave up fetching from the API after 3 attempts; replay the event to try again.');
-      expect(event.error).to.contain('temporarily unavailable (HTTP 503)');
+      expect(event.error).to.contain('temporarily unavailable (HTTP 503)', String(event.error));
       expect(event.error).to.not.contain(TOKEN);
 
       api().get(orderPath(52841)).query(true).reply(200, ORDER);
