@@ -203,7 +203,7 @@ function routingView(event, labels) {
 function bundleView(bundle, label, index) {
   const module = moduleOf(label.module);
   const { toggle, body } = treeWithJson(label.title, bundle.data, module ? module.output : null, { errors: bundle.errors, announce });
-  const headingId = `bundle-${bundle.id}`;
+  const headingId = `bundle-${bundle.triggerId}-${bundle.seq}`;
   return el('section', { class: `bundle${bundle.valid ? '' : ' invalid'}`, 'data-bundle': bundle.id, 'aria-labelledby': headingId },
     el('div', { class: 'bundle-head' },
       el('h4', { id: headingId }, label.title, el('span', { class: 'muted' }, ` · bundle ${index}`)),
@@ -254,7 +254,7 @@ async function renderEvent(id, focus) {
     return;
   }
   if (String(id) !== state.route.id) return;
-  const key = JSON.stringify([event.status, event.routing, event.bundles.map((b) => b.id), event.deliveries]);
+  const key = JSON.stringify([event.status, event.routing, (event.bundles || []).map((b) => b.id), event.deliveries]);
   if (!focus && key === state.detailKey) return;
   state.detailKey = key;
   // Trigger id → module label, from the routing record (the trigger may since have been removed).
@@ -267,7 +267,8 @@ async function renderEvent(id, focus) {
   };
   if (event.routing) event.routing.triggers.sort((a, b) => rank(a.module) - rank(b.module));
   const counters = new Map();
-  const ordered = [...event.bundles].sort((a, b) => rank(modulesOf.get(a.triggerId)) - rank(modulesOf.get(b.triggerId)) || a.id - b.id);
+  // Bundles are derived when the event is read: null while a crash-interrupted event waits to be tried again.
+  const ordered = [...(event.bundles || [])].sort((a, b) => rank(modulesOf.get(a.triggerId)) - rank(modulesOf.get(b.triggerId)) || a.triggerId.localeCompare(b.triggerId) || a.seq - b.seq);
   const bundles = ordered.map((bundle) => {
     const index = (counters.get(bundle.triggerId) || 0) + 1;
     counters.set(bundle.triggerId, index);

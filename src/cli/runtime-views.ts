@@ -7,7 +7,7 @@ import { Cell, Colour, paint, plural, table } from './human-output';
 type EventSummary = ReturnType<typeof eventSummaryView>;
 type EventDetail = EventSummary & {
   routing: { reason?: string; triggers: TriggerRouting[] } | null;
-  bundles: Array<ReturnType<typeof bundleView>>;
+  bundles: Array<ReturnType<typeof bundleView>> | null;
   deliveries: Array<ReturnType<typeof deliveryView>>;
 };
 type Webhook = ReturnType<typeof webhookView>;
@@ -78,7 +78,7 @@ export function formatEvent(event: EventDetail, colour: boolean): string {
       ),
     );
   }
-  out.push('', `the payload and the ${plural(event.bundles.length, 'bundle')}: plugnpaid-connector events ${event.id} --json`);
+  out.push('', `the payload and the ${plural(event.bundles?.length ?? 0, 'bundle')}: plugnpaid-connector events ${event.id} --json`);
   return lines(...out);
 }
 

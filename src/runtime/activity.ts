@@ -32,7 +32,7 @@ export class Activity {
     // Driven by the dead deliveries (few, and indexed by status), not by the window's events (many).
     this.deliveryFailed = store.db.prepare(
       `SELECT CAST((e.received_at - ?) / ${HOUR_MS} AS INTEGER) AS slot, COUNT(DISTINCT e.id) AS count
-       FROM deliveries d JOIN bundles b ON b.id = d.bundle_id JOIN events e ON e.id = b.event_id
+       FROM deliveries d JOIN events e ON e.id = d.event_id
        WHERE d.status = 'dead' AND e.id > ? AND e.received_at >= ? AND e.status = 'processed' AND (? = '' OR e.webhook_id = ?) GROUP BY slot`,
     );
   }

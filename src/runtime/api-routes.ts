@@ -9,11 +9,12 @@ import { createTrigger, createWebhook, RequestError } from './resources';
 import { deliveryCountsOf } from './delivery-state';
 import { registerDeliveryRoutes } from './delivery-routes';
 import { replayEvent } from './replay';
-import { pageOf, readCursor, readLimit, wholeList } from './paging';
+import { PAGE_BYTES, pageOf, readBundleCursor, readCursor, readLimit, wholeList } from './paging';
+import type { BundleReader } from './bundle-reader';
 import { EVENT_FILTERS, EventRow } from './store/rows';
 import { registerSearchFunctions, searchClauses } from './search/search-query';
 import type { Store } from './store/store';
-import { bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
+import { bundleJson, bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
 import type { DeliveryAttemptRow } from './store/rows';
 
 interface ApiDeps {
@@ -22,6 +23,7 @@ interface ApiDeps {
   clock: Clock;
   baseUrl: () => string;
   ingester: EventIngester;
+  reader: BundleReader;
   /** Whether triggers may forward to loopback, private and other non-public addresses. */
   allowPrivateDestinations: boolean;
   onChange: () => void;
@@ -88,8 +90,8 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     const module = app.modules.find((candidate) => candidate.name === name);
     if (!module?.samples[0]) throw new RequestError(400, `module must be one of: ${app.modules.map((m) => m.name).join(', ')}`);
     const body = Buffer.from(JSON.stringify(module.samples[0].payload));
-    const stored = await deps.ingester.ingest(request.params.id, body, storedEventType(app, module.samples[0].payload), module.samples[0].payload);
-    if (stored.background) deps.onChange();
+    const stored = await deps.ingester.ingest(request.params.id, body, storedEventType(app, module.samples[0].payload));
+    if (!stored.duplicate) deps.onChange();
     return reply.code(201).send({ event: stored.eventId, duplicate: stored.duplicate });
   });
 
@@ -129,7 +131,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     const clauses = ['id < ?'];
     const values: unknown[] = [before ?? Number.MAX_SAFE_INTEGER];
     // `dead` is not an event status but a delivery's: the events with a delivery that gave up.
-    if (query.status === 'dead') clauses.push("id IN (SELECT b.event_id FROM deliveries d JOIN bundles b ON b.id = d.bundle_id WHERE d.status = 'dead')");
+    if (query.status === 'dead') clauses.push("id IN (SELECT event_id FROM deliveries WHERE status = 'dead')");
     for (const [parameter, column] of [['webhook', 'webhook_id'], ['status', 'status'], ['type', 'type']]) {
       if (!query[parameter] || (parameter === 'status' && query.status === 'dead')) continue;
       clauses.push(`${column} = ?`);
@@ -152,17 +154,21 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
       ...eventSummaryView(event, deliveryCountsOf(store, [event.id]).get(event.id)!),
       body: storedBody(event.body),
       routing: event.routing ? JSON.parse(event.routing) : null,
-      bundles: store.sql.bundlesOfEvent.all(event.id).map(bundleView),
+      // Derived now from the stored event; null while it is being processed after a crash.
+      bundles: deps.reader.ofEvent(event)?.map(bundleView) ?? null,
       deliveries: deliveriesWithHistory(store, event.id),
     };
   });
 
-  server.get<{ Params: { id: string } }>('/api/triggers/:id/bundles', async (request) => {
+  server.get<{ Params: { id: string } }>('/api/triggers/:id/bundles', async (request, reply) => {
     if (!store.sql.triggerById.get(request.params.id)) throw new RequestError(404, `trigger ${request.params.id} not found`);
     const query = request.query as Record<string, string>;
     const limit = readLimit(query);
-    const after = readCursor(query, 'after') ?? 0;
-    return pageOf(store.sql.bundlesOfTrigger.all(request.params.id, after, limit + 1).map(bundleView), limit, after);
+    const trigger = store.sql.triggerById.get(request.params.id)!;
+    const page = deps.reader.page(trigger, readBundleCursor(query), limit, PAGE_BYTES);
+    // Written as text: each bundle's JSON is already text, so it is not parsed and serialised again.
+    const items = page.bundles.map(bundleJson).join(',');
+    return reply.type('application/json; charset=utf-8').send(`{"items":[${items}],"next":${JSON.stringify(page.next)},"hasMore":${page.hasMore}}`);
   });
 
   server.post<{ Params: { id: string } }>('/api/events/:id/replay', async (request, reply) => {

@@ -3,7 +3,7 @@ import { Dispatcher, fetch as undiciFetch } from 'undici';
 import type { Clock } from './clock';
 import { answerReason, ANSWER_EXCERPT_BYTES, verdictFor } from './delivery-verdict';
 import { DestinationRefusedError } from './destination-policy';
-import type { DeliveryRow, Store } from './store/store';
+import type { DeliveryRow, Store, TriggerRow } from './store/store';
 import { USER_AGENT } from './user-agent';
 
 /** Delivery settings: the retry schedule (ms before attempt n+1 after n failures), timeouts and caps. */
@@ -18,9 +18,17 @@ export interface DeliveryOptions {
   random?: () => number;
   /** Called when a delivery attempt throws (a store error); the attempt is tried again later. */
   onError?: (error: unknown) => void;
+  /**
+   * The bundle a delivery sends, derived from its stored event: null when the trigger no longer makes it (the
+   * mapping changed), undefined while the event is being processed again.
+   */
+  bundleOf: (delivery: DeliveryRow, trigger: TriggerRow) => string | null | undefined;
   /** Called with each attempt's outcome once it is stored (metrics, alerts). */
   onAttempt?: (delivery: DeliveryRow, outcome: 'delivered' | 'retry' | 'dead', httpStatus: number | null, error: string | null) => void;
 }
+
+// How long a delivery waits when its event is being processed again (a replay) before it is derived.
+const NOT_READY_WAIT_MS = 1000;
 
 /** The longest a destination's Retry-After can park a delivery beyond the next scheduled retry. */
 export const RETRY_AFTER_CAP_MS = 3_600_000;
@@ -123,13 +131,20 @@ export class Deliverer {
 
   private async attempt(delivery: DeliveryRow): Promise<void> {
     const trigger = this.store.sql.triggerById.get(delivery.trigger_id);
-    const bundle = this.store.sql.bundleById.get(delivery.bundle_id);
-    if (!trigger || !bundle || !trigger.destination_url || !trigger.signing_secret) {
+    if (!trigger || !trigger.destination_url || !trigger.signing_secret) {
       this.record(delivery, 'dead', null, 'the trigger or its destination no longer exists', null);
       return;
     }
+    const body = this.fixedBody(delivery, trigger);
+    if (body === undefined) {
+      this.record(delivery, 'pending', null, 'its event is being processed again; tried again shortly', this.clock.now() + NOT_READY_WAIT_MS);
+      return;
+    }
+    if (body === null) {
+      this.record(delivery, 'dead', null, `the trigger no longer makes bundle ${delivery.seq} of event ${delivery.event_id} (its mapping or parameters changed)`, null);
+      return;
+    }
     const timestamp = Math.floor(this.clock.now() / 1000);
-    const body = bundle.data;
     const outcome = await this.post(trigger.destination_url, body, {
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
@@ -160,6 +175,15 @@ export class Deliverer {
         this.record(delivery, 'pending', status, outcome.error, this.clock.now() + wait);
       }
     }
+  }
+
+  // The first attempt fixes the bytes (stored before they are sent), so every retry sends the same body under the
+  // same webhook-id, whatever happens to the mapping meanwhile.
+  private fixedBody(delivery: DeliveryRow, trigger: TriggerRow): string | null | undefined {
+    if (delivery.body !== null) return delivery.body;
+    const body = this.options.bundleOf(delivery, trigger);
+    if (typeof body === 'string') this.store.transaction(() => this.store.sql.fixDeliveryBody.run(body, delivery.id));
+    return body;
   }
 
   // The delivery's state and one more line of its history, together.

@@ -22,7 +22,7 @@ export function registerDeliveryRoutes(server: FastifyInstance, deps: DeliveryDe
   const { store, clock } = deps;
   const listQueries = new Map<string, Statement>();
   const listQuery = (clauses: string[]): Statement => {
-    const sql = `SELECT d.*, b.event_id, t.module, t.destination_url FROM deliveries d JOIN bundles b ON b.id = d.bundle_id LEFT JOIN triggers t ON t.id = d.trigger_id
+    const sql = `SELECT d.*, t.module, t.destination_url FROM deliveries d LEFT JOIN triggers t ON t.id = d.trigger_id
       WHERE ${clauses.join(' AND ')} ORDER BY d.id DESC LIMIT ?`;
     let statement = listQueries.get(sql);
     if (!statement) listQueries.set(sql, (statement = store.db.prepare(sql)));

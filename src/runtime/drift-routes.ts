@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { AppDefinition } from '../definition/types';
 import { catalogueEvent } from '../mapping/route';
@@ -18,10 +19,10 @@ const REPLAYABLE = ['unrouted', 'failed'];
 /** The admin API calls for confirming the app's assumptions: the drift report, mapped paths, replay by type. */
 export function registerDriftRoutes(server: FastifyInstance, deps: DriftDeps): void {
   const { store, app } = deps;
-  const replayStatements = new Map(
+  const replayable = new Map(
     REPLAYABLE.flatMap((status) => [
-      [status, store.db.prepare(`UPDATE events SET status = 'pending', error = NULL, attempts = 0, retry_at = NULL WHERE status = '${status}' AND type = ?`)],
-      [`${status}+webhook`, store.db.prepare(`UPDATE events SET status = 'pending', error = NULL, attempts = 0, retry_at = NULL WHERE status = '${status}' AND type = ? AND webhook_id = ?`)],
+      [status, store.db.prepare<[string], { id: number }>(`SELECT id FROM events WHERE status = '${status}' AND type = ? ORDER BY id`)],
+      [`${status}+webhook`, store.db.prepare<[string, string], { id: number }>(`SELECT id FROM events WHERE status = '${status}' AND type = ? AND webhook_id = ? ORDER BY id`)],
     ]),
   );
 
@@ -54,10 +55,18 @@ export function registerDriftRoutes(server: FastifyInstance, deps: DriftDeps): v
         `this runtime does not know event type '${body.type}': it read the app's catalogue when it started. If you just added it as an alias, restart the runtime and replay again; nothing was replayed`,
       );
     }
-    const replayed =
+    const events =
       typeof body.webhook === 'string'
-        ? replayStatements.get(`${status}+webhook`)!.run(body.type, body.webhook).changes
-        : replayStatements.get(status)!.run(body.type).changes;
+        ? (replayable.get(`${status}+webhook`) as Statement<[string, string], { id: number }>).all(body.type, body.webhook)
+        : (replayable.get(status) as Statement<[string], { id: number }>).all(body.type);
+    // Each goes back in line at a new place after every pull cursor, as a single replay does.
+    store.transaction(() => {
+      for (const { id } of events) {
+        store.sql.requeueEvent.run(id);
+        store.sql.placeEvent.run(store.sql.nextEventPlace.get()!.seq, id);
+      }
+    });
+    const replayed = events.length;
     if (replayed > 0) deps.onChange();
     return reply.code(202).send({ replayed, type: body.type, status, webhook: body.webhook ?? null });
   });

@@ -2,8 +2,12 @@ import type { BatchProcessor } from './batch-processor';
 import type { Clock } from './clock';
 import { Deliverer, DeliveryOptions } from './deliverer';
 import type { Store } from './store/store';
+import { yieldToEventLoop } from './time-slice';
 
 const IDLE_POLL_MS = 1000;
+// While events arrive, background batches (100 events) wait this long between them, up to a backlog this old.
+const BUSY_PAUSE_MS = 20;
+const MAX_BACKLOG_MS = 5000;
 
 /**
  * The work after the acknowledgement: process pending events, then start due deliveries. It runs in the
@@ -22,6 +26,8 @@ export class Engine {
     private readonly store: Store,
     private readonly processing: BatchProcessor,
     private readonly clock: Clock,
+    /** Whether intake is busy: background batches then wait BUSY_PAUSE_MS, so acknowledgements come first. */
+    private readonly intakeBusy: () => boolean,
     delivery: DeliveryOptions,
     private readonly onError: (error: unknown) => void,
   ) {
@@ -90,7 +96,19 @@ export class Engine {
   }
 
   private processPending(): Promise<number> {
-    return this.processing.run(this.clock.now());
+    return this.processing.run(this.clock.now(), () => this.between());
+  }
+
+  // Between background batches: a turn of the event loop, or a pause while events arrive unless the backlog has
+  // grown old, so processing never falls behind for long.
+  private between(): Promise<void> {
+    if (!this.intakeBusy() || this.backlogAgeMs() > MAX_BACKLOG_MS) return yieldToEventLoop();
+    return new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS));
+  }
+
+  private backlogAgeMs(): number {
+    const oldest = this.store.sql.oldestPendingEvent.get();
+    return oldest ? this.clock.now() - oldest.received_at : 0;
   }
 
   private schedule(): void {

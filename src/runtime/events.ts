@@ -1,84 +1,64 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { boundText, TEXT_LIMITS } from '../mapping/bounded-text';
 import type { Store } from './store/store';
-
-/** An event as just stored, with its body still parsed in memory. */
-export interface StoredEvent {
-  id: number;
-  webhookId: string;
-  body: Buffer;
-  parsed: unknown;
-  type: string | null;
-  receivedAt: number;
-}
-
-/**
- * Processes new events inside the transaction that stores them (so one commit covers both); answers whether
- * any work was left for the background engine (events it could not process here, deliveries to send).
- */
-export type ProcessOnStore = (events: StoredEvent[], now: number) => boolean;
 
 /** The outcome of storing one delivery from Plug&Paid. */
 export interface Ingested {
   eventId: number;
   duplicate: boolean;
-  /** True when the background engine has work from this batch (kick it). */
-  background: boolean;
 }
+
+// Intake counts as busy for this long after its last commit.
+const BUSY_MS = 20;
 
 interface Pending {
   webhookId: string;
   body: Buffer;
-  parsed: unknown;
   type: string | null;
   resolve: (result: Ingested) => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * Commits received events. Requests that arrive in the same event-loop turn share one transaction (one
- * fsync), and each is answered only after that commit. A duplicate (same webhook, same body within the
+ * Commits received events: the raw body, its dedupe key, its type and the webhook, nothing else (everything
+ * else is derived from them after the acknowledgement). Requests that arrive in the same event-loop turn share
+ * one transaction (one fsync), and each is answered only after that commit. A duplicate (same webhook, same body within the
  * window) is recognised by a primary key checked in the same transaction, so concurrent copies are safe.
  */
 export class EventIngester {
   private queue: Pending[] = [];
+  private lastFlush = -Infinity;
 
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
     private readonly windowMs: number,
-    private readonly processOnStore: ProcessOnStore = () => true,
   ) {}
 
-  /**
-   * Resolves once the event is durably stored (or recognised as a duplicate). `parsed` is the body already
-   * parsed at intake, handed to processing so the body is parsed once.
-   */
-  ingest(webhookId: string, body: Buffer, type: string | null, parsed?: unknown): Promise<Ingested> {
+  /** Resolves once the event is durably stored (or recognised as a duplicate). */
+  ingest(webhookId: string, body: Buffer, type: string | null): Promise<Ingested> {
     // The type is kept, listed and filtered on outside the body: a sender's megabyte-long one is cut here.
     const kept = type === null ? null : boundText(type, TEXT_LIMITS.type);
     return new Promise((resolve, reject) => {
-      this.queue.push({ webhookId, body, parsed, type: kept, resolve, reject });
+      this.queue.push({ webhookId, body, type: kept, resolve, reject });
       if (this.queue.length === 1) setImmediate(() => this.flush());
     });
   }
 
+  /** Whether events arrived in the last few milliseconds: background work then leaves the event loop to intake. */
+  busy(): boolean {
+    return performance.now() - this.lastFlush < BUSY_MS;
+  }
+
   private flush(): void {
+    this.lastFlush = performance.now();
     const batch = this.queue;
     this.queue = [];
     let results: Ingested[];
     try {
       const now = this.now();
-      results = this.store.transaction(() => {
-        const stored = batch.map((item) => this.storeOne(item, now));
-        const fresh: StoredEvent[] = [];
-        stored.forEach(({ eventId, duplicate }, index) => {
-          const { webhookId, body, parsed, type } = batch[index];
-          if (!duplicate) fresh.push({ id: eventId, webhookId, body, parsed, type, receivedAt: now });
-        });
-        const background = fresh.length > 0 && this.processOnStore(fresh, now);
-        return stored.map((result) => ({ ...result, background }));
-      });
+      results = this.store.transaction(() => batch.map((item) => this.storeOne(item, now)));
     } catch (error) {
       batch.forEach((item) => item.reject(error));
       return;

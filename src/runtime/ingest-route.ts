@@ -37,12 +37,12 @@ export function registerIngestRoute(server: FastifyInstance, deps: IngestDeps): 
     const type = storedEventType(deps.app, checked.value);
     let stored;
     try {
-      stored = await deps.ingester.ingest(webhook.id, raw, type, checked.value);
+      stored = await deps.ingester.ingest(webhook.id, raw, type);
     } catch (error) {
       request.log.error({ err: error }, 'could not store an event; answering 503 so the sender retries');
       return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unable to store the event; retry later' });
     }
-    if (stored.background) deps.onStored();
+    if (!stored.duplicate) deps.onStored();
     deps.onAcknowledged?.(webhook.id, type, stored.duplicate, reply.elapsedTime);
     return reply.code(200).send({ received: true, event: stored.eventId, duplicate: stored.duplicate });
   });

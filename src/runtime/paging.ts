@@ -1,3 +1,4 @@
+import type { BundleCursor } from './bundle-reader';
 import { RequestError } from './resources';
 
 /** The page size when the caller gives none, and the largest it may ask for. */
@@ -29,6 +30,20 @@ export function readCursor(query: Record<string, unknown>, name: string): number
     throw new RequestError(400, `${name} must be a cursor: the "next" of a previous page (a whole number ≥ 0), not ${JSON.stringify(value)}`);
   }
   return Number(value);
+}
+
+/**
+ * A bundle cursor (`after`): `<place>:<seq>` from a previous page's `next` (after that bundle), or `<place>` (after
+ * that whole event; 0 from the start).
+ */
+export function readBundleCursor(query: Record<string, unknown>): BundleCursor {
+  const value = query.after;
+  if (value === undefined) return { place: 0, seq: Infinity };
+  const match = /^(\d{1,15})(?::(\d{1,9}))?$/.exec(String(value));
+  if (!match) {
+    throw new RequestError(400, `after must be a cursor: the "next" of a previous page (such as 412:0, an event's place and a bundle's position in it), not ${JSON.stringify(value)}`);
+  }
+  return { place: Number(match[1]), seq: match[2] === undefined ? Infinity : Number(match[2]) };
 }
 
 /**

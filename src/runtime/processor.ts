@@ -38,9 +38,17 @@ export type RoutedEvent =
 /** The API's answer to one trigger's module request, or why there is none. */
 export type Enrichment = { ok: true; response: unknown } | { ok: false; error: string };
 
+/** The reason an event is set aside with after it was being processed during two crashes. */
+export const QUARANTINE_REASON = 'processing did not finish twice; replay to try again';
+
 /** The Standard Webhooks message id of a bundle's delivery: stable across retries and re-processing. */
 export function messageId(eventId: number, triggerId: string, seq: number): string {
   return `msg_${eventId}_${seq}_${triggerId}`;
+}
+
+/** An event's place in pull order: where a replay put it, or its id. */
+export function eventPlace(event: Pick<EventRow, 'id' | 'pull_order'>): number {
+  return event.pull_order ?? event.id;
 }
 
 /** Parses stored events and finds, for each, the triggers of its webhook that watch its event type. */
@@ -58,7 +66,11 @@ export function routeEvents(store: Store, app: AppDefinition, events: EventRow[]
   return events.map((event, index) => routeEvent(app, event, webhookTriggers, parsed?.[index]));
 }
 
-function routeEvent(app: AppDefinition, event: EventRow, webhookTriggers: (webhookId: string) => RoutedTrigger[], parsed: unknown): RoutedEvent {
+/**
+ * Routes one event among the given triggers of its webhook: those whose module watches its type and that were
+ * attached before the event took its place (a trigger makes bundles of the events after it, as in Make).
+ */
+export function routeEvent(app: AppDefinition, event: EventRow, webhookTriggers: (webhookId: string) => RoutedTrigger[], parsed: unknown): RoutedEvent {
   let body = parsed;
   if (body === undefined) {
     try {
@@ -70,7 +82,8 @@ function routeEvent(app: AppDefinition, event: EventRow, webhookTriggers: (webho
   const unroutable = unroutableReason(app, body);
   if (unroutable) return { event, outcome: { status: 'unrouted', routing: { reason: unroutable, triggers: [] } } };
   const catalogued = eventOfBody(app, body)!;
-  const triggers = webhookTriggers(event.webhook_id).filter((trigger) => catalogued.modules.includes(trigger.module));
+  const place = eventPlace(event);
+  const triggers = webhookTriggers(event.webhook_id).filter((trigger) => catalogued.modules.includes(trigger.module) && trigger.from_event < place);
   if (triggers.length === 0) {
     const reason = `no trigger on this webhook watches '${catalogued.type}' (watched by ${catalogued.modules.join(', ')}); attach one and replay`;
     return { event, outcome: { status: 'unrouted', routing: { reason, triggers: [] } } };
@@ -111,7 +124,7 @@ export interface EventPlan {
   conversions: SchemaViolation[];
 }
 
-/** What one event may make over all its triggers (bundles, and bytes of their JSON); the trigger that would go past them fails. */
+/** What one event may make for one trigger (bundles, and bytes of their JSON); the trigger that would go past them fails. */
 export interface EventLimits {
   maxBundles: number;
   maxBytes: number;
@@ -159,8 +172,8 @@ function* planSteps(app: AppDefinition, routed: RoutedEvent, enrichments: Map<st
   const plan: EventPlan = { event, status: 'processed', routing: { triggers: [] }, error: null, attempts: event.attempts, retryAt: null, bundles: [], limited: false, conversions: [] };
   if (routed.outcome) return { ...plan, status: routed.outcome.status, routing: routed.outcome.routing, error: routed.outcome.routing.reason ?? null };
   const routing: TriggerRouting[] = [];
-  const used = { bundles: 0, bytes: 0 };
-  for (const trigger of routed.triggers) routing.push(yield* mapForTrigger(app, trigger, routed.body, enrichments.get(trigger.id), plan, used, options.limits));
+  // Limits count per trigger, so what a trigger makes of an event does not depend on the other triggers.
+  for (const trigger of routed.triggers) routing.push(yield* mapForTrigger(app, trigger, routed.body, enrichments.get(trigger.id), plan, { bundles: 0, bytes: 0 }, options.limits));
   plan.routing = { triggers: routing };
   const waiting = routing.filter((entry) => entry.retrying);
   if (waiting.length > 0) {
@@ -248,18 +261,23 @@ function overLimit(what: string, setting: string, steps: MappingSteps): string {
   return `this event would make ${what} (the per-event limit); no bundle was kept for this trigger. Raise ${setting} and replay the event${perLine}`;
 }
 
-/** Stores one planned bundle and, when its trigger forwards, its delivery; harmless when already stored. */
-export function writeBundle(store: Store, eventId: number, bundle: EventPlan['bundles'][number], now: number): void {
-  const { trigger, seq, data, errors } = bundle;
-  const inserted = store.sql.insertBundle.run(eventId, trigger.id, seq, data, errors, now);
-  if (inserted.changes > 0 && trigger.destination_url) {
-    // A trigger stopped by 410 keeps new deliveries stopped too, until one is replayed.
-    const status = trigger.stopped_reason ? 'stopped' : 'pending';
-    store.sql.insertDelivery.run(inserted.lastInsertRowid, trigger.id, messageId(eventId, trigger.id, seq), status, now, now);
+/** Queues the delivery of a planned bundle when its trigger forwards; harmless when already queued (a replay). */
+export function queueDelivery(store: Store, eventId: number, bundle: EventPlan['bundles'][number], now: number): void {
+  const { trigger, seq } = bundle;
+  if (!trigger.destination_url) return;
+  // A trigger stopped by 410 keeps new deliveries stopped too, until one is replayed.
+  const status = trigger.stopped_reason ? 'stopped' : 'pending';
+  store.sql.insertDelivery.run(eventId, trigger.id, seq, messageId(eventId, trigger.id, seq), status, now, now, now);
+}
+
+/** Keeps the API's answers a plan's modules fetched: the event's bundles are derived from them from now on. */
+export function storeFetches(store: Store, eventId: number, enrichments: Map<string, Enrichment>): void {
+  for (const [triggerId, enrichment] of enrichments) {
+    if (enrichment.ok) store.sql.putFetch.run(eventId, triggerId, JSON.stringify(enrichment.response ?? null));
   }
 }
 
-/** Stores the event's new status once its bundles are stored, and clears its record of an unfinished processing attempt. */
+/** Stores the event's new status, and clears its record of an unfinished processing attempt. */
 export function finishPlan(store: Store, plan: EventPlan, now: number): void {
   const { event } = plan;
   const routing = JSON.stringify(boundedRouting(plan.routing));
@@ -279,10 +297,12 @@ function boundedRouting(routing: EventRouting): EventRouting {
 }
 
 /**
- * Stores a plan: its bundles, their deliveries and the event's new status. Run inside a transaction;
- * re-running it after a crash or a retry is harmless (bundles are unique per event, trigger and position).
+ * Stores what processing decided: the API answers, the deliveries to send and the event's new status. Run inside
+ * a transaction; re-running it after a crash or a retry is harmless (a delivery is unique per event, trigger and
+ * position).
  */
-export function writePlan(store: Store, plan: EventPlan, now: number): void {
-  for (const bundle of plan.bundles) writeBundle(store, plan.event.id, bundle, now);
+export function writePlan(store: Store, plan: EventPlan, enrichments: Map<string, Enrichment>, now: number): void {
+  storeFetches(store, plan.event.id, enrichments);
+  for (const bundle of plan.bundles) queueDelivery(store, plan.event.id, bundle, now);
   finishPlan(store, plan, now);
 }

@@ -57,7 +57,14 @@ export function replayEvent(store: Store, clock: Clock, event: EventRow): EventR
   const attachedSince = event.status === 'processed' ? store.sql.triggersOf.all(event.webhook_id).filter((trigger) => trigger.created_at > (event.processed_at ?? 0)).length : 0;
   const remapped = event.status !== 'processed' || attachedSince > 0;
   const now = clock.now();
-  if (remapped) store.sql.requeueEvent.run(event.id);
+  // Mapped again means read again: the event takes a place after every pull cursor (and after the triggers
+  // attached since), so pullers and new triggers get its bundles.
+  if (remapped) {
+    store.transaction(() => {
+      store.sql.requeueEvent.run(event.id);
+      store.sql.placeEvent.run(store.sql.nextEventPlace.get()!.seq, event.id);
+    });
+  }
   if (failed.length > 0) requeueDeliveries(store, now, failed);
   const said: string[] = [];
   if (event.status !== 'processed') said.push(`event ${event.id} (${event.status}) is routed and mapped again`);

@@ -78,7 +78,7 @@ export function createTrigger(
       maxPerSecond = rate;
     }
   }
-  const row: TriggerRow = {
+  const row: Omit<TriggerRow, 'from_event'> = {
     id: newId('trg'),
     webhook_id: webhookId,
     module: module.name,
@@ -90,7 +90,7 @@ export function createTrigger(
     max_per_second: maxPerSecond,
   };
   store.sql.insertTrigger.run(row.id, row.webhook_id, row.module, row.parameters, row.destination_url, row.signing_secret, row.created_at, row.max_per_second);
-  return row;
+  return store.sql.triggerById.get(row.id)!;
 }
 
 /**

@@ -11,6 +11,7 @@ import { registerApiRoutes } from './api-routes';
 import { Clock, systemClock } from './clock';
 import { DEFAULT_CONFIG, RuntimeConfig } from './config';
 import { BatchProcessor } from './batch-processor';
+import { BundleReader } from './bundle-reader';
 import { parseJsonBody } from './body-checks';
 import { DriftBook } from './drift/drift-book';
 import { Engine } from './engine';
@@ -117,21 +118,25 @@ export function createRuntime(
           timeoutMs: config.deliveryTimeoutMs,
           onError: (error) => server.log.warn({ err: error }, 'an alert could not be sent'),
         });
+  const limits = { maxBundles: config.maxEventBundles, maxBytes: config.maxEventBundleBytes };
   const processor = new BatchProcessor(
     store,
     app,
     enrichment,
-    { maxBundles: config.maxEventBundles, maxBytes: config.maxEventBundleBytes },
+    limits,
     config.drift ? new DriftBook(store, app) : undefined,
     (event, status, error) => {
       metrics?.processedAs(event.webhook_id, event.type, status);
       alerter?.processed(event, status, error);
     },
   );
+  const reader = new BundleReader(store, app, limits, (eventId) => processor.underWay.has(eventId));
+  const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs);
   const engine = new Engine(
     store,
     processor,
     clock,
+    () => ingester.busy(),
     {
       schedule: config.retryScheduleMs,
       timeoutMs: config.deliveryTimeoutMs,
@@ -139,6 +144,10 @@ export function createRuntime(
       concurrency: config.deliveryConcurrency,
       dispatcher,
       random: options.random,
+      bundleOf: (delivery, trigger) => {
+        const event = store.sql.eventById.get(delivery.event_id);
+        return event ? reader.one(event, trigger, delivery.seq) : null;
+      },
       onAttempt: (delivery, outcome, httpStatus, error) => {
         metrics?.attempted(delivery.trigger_id, outcome);
         alerter?.attempted(delivery, outcome, httpStatus, error);
@@ -163,7 +172,6 @@ export function createRuntime(
     registerInspector(ui, app);
   });
   registerHealthRoute(server, store, () => clock.now());
-  const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs, (events, now) => processor.processOnStore(events, now));
   registerIngestRoute(server, { store, app, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick(), onAcknowledged: metrics && ((...args) => metrics.acknowledged(...args)) });
   if (metrics) {
     const limits = { requestsPerMinute: config.adminRequestsPerMinute, failedSignInsPerMinute: config.failedSignInsPerMinute };
@@ -186,7 +194,7 @@ export function createRuntime(
         done(Object.assign(error as Error, { statusCode: 400 }), undefined);
       }
     });
-    registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick(), driftEnabled: config.drift, searchBudgetMs: config.searchBudgetMs });
+    registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, reader, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick(), driftEnabled: config.drift, searchBudgetMs: config.searchBudgetMs });
     registerInsightRoutes(admin, { store, app, clock, api: enrichment });
   });
 

@@ -1,6 +1,7 @@
 import { parseJsonBody } from './body-checks';
+import { bundleCursor, DerivedBundle } from './bundle-reader';
 import { DeliveryCounts, eventState } from './delivery-state';
-import type { BundleRow, DeliveryAttemptRow, DeliveryRow, EventRow, TriggerRow, WebhookRow } from './store/store';
+import type { DeliveryAttemptRow, DeliveryRow, EventRow, TriggerRow, WebhookRow } from './store/store';
 import type { WebhookSecret } from './webhook-secret';
 
 /** The JSON shapes the API answers with; secrets are never part of them (except once, at creation). */
@@ -53,18 +54,25 @@ export function storedBody(body: Buffer): unknown {
   }
 }
 
-export function bundleView(row: BundleRow) {
-  const errors = JSON.parse(row.errors) as unknown[];
+/** A derived bundle as the API lists it; its id is its cursor (the event's place and the bundle's position). */
+export function bundleView(bundle: DerivedBundle) {
+  const errors = JSON.parse(bundle.errors) as unknown[];
   return {
-    id: row.id,
-    eventId: row.event_id,
-    triggerId: row.trigger_id,
-    seq: row.seq,
-    data: JSON.parse(row.data) as unknown,
+    id: bundleCursor(bundle),
+    eventId: bundle.eventId,
+    triggerId: bundle.triggerId,
+    seq: bundle.seq,
+    data: JSON.parse(bundle.data) as unknown,
     valid: errors.length === 0,
     errors,
-    createdAt: new Date(row.created_at).toISOString(),
+    receivedAt: new Date(bundle.receivedAt).toISOString(),
   };
+}
+
+/** `bundleView` written straight as JSON text, from the bundle's JSON text. */
+export function bundleJson(bundle: DerivedBundle): string {
+  const valid = bundle.errors === '[]';
+  return `{"id":"${bundleCursor(bundle)}","eventId":${bundle.eventId},"triggerId":${JSON.stringify(bundle.triggerId)},"seq":${bundle.seq},"data":${bundle.data},"valid":${valid},"errors":${bundle.errors},"receivedAt":"${new Date(bundle.receivedAt).toISOString()}"}`;
 }
 
 const iso = (value: number | null) => (value === null ? null : new Date(value).toISOString());
@@ -73,8 +81,9 @@ const iso = (value: number | null) => (value === null ? null : new Date(value).t
 export function deliveryView(row: DeliveryRow, history?: DeliveryAttemptRow[]) {
   return {
     id: row.id,
-    bundleId: row.bundle_id,
+    eventId: row.event_id,
     triggerId: row.trigger_id,
+    seq: row.seq,
     webhookId: row.message_id,
     status: row.status,
     attempts: row.attempts,

@@ -60,7 +60,7 @@ describe('Bounded work per event', () => {
     it('stops mapping as soon as the byte limit is passed', async () => {
       const app = loadApp();
       const order = manyLineOrder(800);
-      const trigger = { id: 'trg_1', webhook_id: 'wh_1', module: 'watch-one-time-sale', parameters: '{}', values: { bundlePerOrderLine: true }, destination_url: null, signing_secret: null, stopped_reason: null, created_at: 0, max_per_second: null };
+      const trigger = { id: 'trg_1', webhook_id: 'wh_1', module: 'watch-one-time-sale', parameters: '{}', values: { bundlePerOrderLine: true }, destination_url: null, signing_secret: null, stopped_reason: null, created_at: 0, max_per_second: null, from_event: 0 };
       const routed: RoutedEvent = { event: { id: 1, attempts: 0 } as RoutedEvent['event'], body: order, triggers: [trigger] };
       let made = 0;
       // Each of these bundles carries the 800-line order, about 67 KB: the third passes the limit, and mapping stops

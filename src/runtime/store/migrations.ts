@@ -136,4 +136,61 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE triggers ADD COLUMN max_per_second REAL;
   `,
+  // The raw event is the one source of truth: bundles are derived from it when read, not stored. A delivery
+  // names its bundle by event, trigger and position, and fixes the bytes it sends at its first attempt (the
+  // existing ones keep the bundle they were made from). A module's API answer is kept with the event, since a
+  // bundle is a pure function of the event, its API answers, the app and the trigger. A trigger reads the events
+  // after \`from_event\` (those received once it existed); a replay moves an event to \`pull_order\`, past
+  // every cursor.
+  `
+  CREATE TABLE deliveries_derived (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id INTEGER NOT NULL,
+    trigger_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    last_status INTEGER,
+    last_error TEXT,
+    delivered_at INTEGER,
+    updated_at INTEGER NOT NULL,
+    round_start INTEGER NOT NULL DEFAULT 0,
+    body TEXT,
+    created_at INTEGER NOT NULL,
+    UNIQUE (event_id, trigger_id, seq)
+  );
+  INSERT INTO deliveries_derived
+    SELECT d.id, b.event_id, d.trigger_id, b.seq, d.message_id, d.status, d.attempts, d.next_attempt_at, d.last_status, d.last_error,
+      d.delivered_at, d.updated_at, d.round_start, b.data, b.created_at
+    FROM deliveries d JOIN bundles b ON b.id = d.bundle_id;
+  CREATE TABLE attempts_derived (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id INTEGER NOT NULL REFERENCES deliveries_derived(id),
+    at INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    http_status INTEGER,
+    error TEXT
+  );
+  INSERT INTO attempts_derived SELECT id, delivery_id, at, outcome, http_status, error FROM delivery_attempts;
+  DROP TABLE delivery_attempts;
+  DROP TABLE deliveries;
+  DROP TABLE bundles;
+  ALTER TABLE deliveries_derived RENAME TO deliveries;
+  ALTER TABLE attempts_derived RENAME TO delivery_attempts;
+  CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
+  CREATE INDEX deliveries_open ON deliveries(trigger_id, id) WHERE status = 'pending';
+  CREATE INDEX deliveries_by_status ON deliveries(status, id);
+  CREATE INDEX deliveries_by_trigger_status ON deliveries(trigger_id, status, id);
+  CREATE TABLE event_fetches (
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    trigger_id TEXT NOT NULL,
+    response TEXT NOT NULL,
+    PRIMARY KEY (event_id, trigger_id)
+  ) WITHOUT ROWID;
+  ALTER TABLE triggers ADD COLUMN from_event INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE events ADD COLUMN pull_order INTEGER;
+  CREATE INDEX events_replayed ON events(webhook_id, pull_order) WHERE pull_order IS NOT NULL;
+  `,
 ];

@@ -18,6 +18,8 @@ export interface TriggerRow {
   created_at: number;
   /** Deliveries this trigger may start per second at most; null when its destination sets no limit. */
   max_per_second: number | null;
+  /** The last event id when the trigger was attached: it makes bundles of the events placed after it. */
+  from_event: number;
 }
 
 /** Every event status; `retrying`: a module could not fetch its object from the API yet; the event waits for `retry_at`. */
@@ -41,24 +43,18 @@ export interface EventRow {
   retry_at: number | null;
   /** Processing attempts begun and not finished: 1 after one crash during processing, 2 after two. */
   processing_starts: number;
-}
-
-export interface BundleRow {
-  id: number;
-  event_id: number;
-  trigger_id: string;
-  seq: number;
-  data: string;
-  errors: string;
-  created_at: number;
+  /** Where a replay placed the event in pull order (after every cursor), or null: its id is its place. */
+  pull_order: number | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'stopped';
 
 export interface DeliveryRow {
   id: number;
-  bundle_id: number;
+  event_id: number;
   trigger_id: string;
+  /** The bundle's position among those its trigger makes of the event. */
+  seq: number;
   message_id: string;
   status: DeliveryStatus;
   attempts: number;
@@ -69,6 +65,9 @@ export interface DeliveryRow {
   updated_at: number;
   /** `attempts` when the delivery was last replayed: the retry schedule counts from here. */
   round_start: number;
+  /** The bytes sent, fixed at the first attempt so every retry sends the same; null until then. */
+  body: string | null;
+  created_at: number;
 }
 
 /** What became of one delivery attempt, or `replayed` when a person put the delivery back in line. */

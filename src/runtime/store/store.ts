@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { StartError } from '../start-error';
 import { createPrivateFile, FOLDER_MODE } from './data-folder';
 import { MIGRATIONS } from './migrations';
-import type { BundleRow, DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
+import type { DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
 
 /** How durable an acknowledged event is: FULL survives power loss, NORMAL only a process crash. */
 export type SyncLevel = 'FULL' | 'NORMAL';
@@ -23,7 +23,7 @@ export class Store {
   readonly db: Database.Database;
   private readonly statements;
 
-  constructor(dataDir: string, sync: SyncLevel = 'FULL') {
+  constructor(dataDir: string, private readonly sync: SyncLevel = 'FULL') {
     mkdirSync(dataDir, { recursive: true, mode: FOLDER_MODE });
     const file = join(dataDir, 'plugnpaid.sqlite');
     // SQLite gives the -wal and -shm files the database file's mode: created 0600, all three stay private.
@@ -50,8 +50,10 @@ export class Store {
       deleteWebhook: db.prepare('DELETE FROM webhooks WHERE id = ?'),
       triggersOf: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE webhook_id = ? ORDER BY created_at, id'),
       triggerById: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE id = ?'),
+      // A trigger makes bundles of the events placed after the last one stored when it was attached.
       insertTrigger: db.prepare(
-        'INSERT INTO triggers (id, webhook_id, module, parameters, destination_url, signing_secret, created_at, max_per_second) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO triggers (id, webhook_id, module, parameters, destination_url, signing_secret, created_at, max_per_second, from_event)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0))`,
       ),
       deleteTrigger: db.prepare('DELETE FROM triggers WHERE id = ?'),
       stopTrigger: db.prepare('UPDATE triggers SET stopped_reason = ? WHERE id = ?'),
@@ -78,16 +80,16 @@ export class Store {
         "SELECT e.*, b.body FROM events e JOIN event_bodies b ON b.event_id = e.id WHERE e.processing_starts > 0 AND e.status IN ('pending', 'retrying') ORDER BY e.id LIMIT 1",
       ),
       quarantineEvent: db.prepare("UPDATE events SET status = 'failed', routing = ?, error = ?, processed_at = ?, retry_at = NULL, processing_starts = 0 WHERE id = ?"),
-      insertBundle: db.prepare('INSERT OR IGNORE INTO bundles (event_id, trigger_id, seq, data, errors, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       insertDelivery: db.prepare(
-        'INSERT OR IGNORE INTO deliveries (bundle_id, trigger_id, message_id, status, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO deliveries (event_id, trigger_id, seq, message_id, status, next_attempt_at, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      bundlesOfEvent: db.prepare<[number], BundleRow>('SELECT * FROM bundles WHERE event_id = ? ORDER BY id'),
-      bundlesOfTrigger: db.prepare<[string, number, number], BundleRow>('SELECT * FROM bundles WHERE trigger_id = ? AND id > ? ORDER BY id LIMIT ?'),
-      bundleById: db.prepare<[number], BundleRow>('SELECT * FROM bundles WHERE id = ?'),
-      deliveriesOfEvent: db.prepare<[number], DeliveryRow>(
-        'SELECT d.* FROM deliveries d JOIN bundles b ON b.id = d.bundle_id WHERE b.event_id = ? ORDER BY d.id',
-      ),
+      fixDeliveryBody: db.prepare('UPDATE deliveries SET body = ? WHERE id = ? AND body IS NULL'),
+      fetchesOfEvent: db.prepare<[number], { trigger_id: string; response: string }>('SELECT trigger_id, response FROM event_fetches WHERE event_id = ?'),
+      putFetch: db.prepare('INSERT OR REPLACE INTO event_fetches (event_id, trigger_id, response) VALUES (?, ?, ?)'),
+      // A replayed event takes the next number of the events' sequence as its place: after every cursor, before later events.
+      nextEventPlace: db.prepare<[], { seq: number }>("UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'events' RETURNING seq"),
+      placeEvent: db.prepare('UPDATE events SET pull_order = ? WHERE id = ?'),
+      deliveriesOfEvent: db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE event_id = ? ORDER BY id'),
       deliveryById: db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?'),
       headDeliveries: db.prepare<[], DeliveryRow & { max_per_second: number | null }>(
         "SELECT d.*, t.max_per_second FROM deliveries d JOIN (SELECT trigger_id, MIN(id) AS id FROM deliveries WHERE status = 'pending' GROUP BY trigger_id) h ON h.id = d.id LEFT JOIN triggers t ON t.id = d.trigger_id",
@@ -101,18 +103,18 @@ export class Store {
       ),
       insertAttempt: db.prepare('INSERT INTO delivery_attempts (delivery_id, at, outcome, http_status, error) VALUES (?, ?, ?, ?, ?)'),
       attemptsOfEvent: db.prepare<[number], DeliveryAttemptRow>(
-        'SELECT a.* FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN bundles b ON b.id = d.bundle_id WHERE b.event_id = ? ORDER BY a.id',
+        'SELECT a.* FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.event_id = ? ORDER BY a.id',
       ),
       stopPending: db.prepare("UPDATE deliveries SET status = 'stopped', updated_at = ? WHERE trigger_id = ? AND status = 'pending'"),
       deliveryCountsOfEvents: db.prepare<[string], { event_id: number; status: DeliveryRow['status']; count: number }>(
-        'SELECT b.event_id, d.status, COUNT(*) AS count FROM bundles b JOIN deliveries d ON d.bundle_id = b.id WHERE b.event_id IN (SELECT value FROM json_each(?)) GROUP BY b.event_id, d.status',
+        'SELECT event_id, status, COUNT(*) AS count FROM deliveries WHERE event_id IN (SELECT value FROM json_each(?)) GROUP BY event_id, status',
       ),
       openDeliveryCounts: db.prepare<[], { trigger_id: string; status: DeliveryRow['status']; count: number }>(
         "SELECT trigger_id, status, COUNT(*) AS count FROM deliveries WHERE status IN ('pending', 'dead', 'stopped') GROUP BY trigger_id, status",
       ),
       oldestPendingEvent: db.prepare<[], { received_at: number }>("SELECT received_at FROM events WHERE status = 'pending' ORDER BY id LIMIT 1"),
       oldestPendingDelivery: db.prepare<[], { created_at: number }>(
-        "SELECT b.created_at FROM deliveries d JOIN bundles b ON b.id = d.bundle_id WHERE d.status = 'pending' ORDER BY d.id LIMIT 1",
+        "SELECT created_at FROM deliveries WHERE status = 'pending' ORDER BY id LIMIT 1",
       ),
       forwardingTriggers: db.prepare<[], TriggerRow>('SELECT * FROM triggers WHERE destination_url IS NOT NULL ORDER BY created_at, id'),
       headDeliveryOf: db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE trigger_id = ? AND status = 'pending' ORDER BY id LIMIT 1"),
@@ -145,9 +147,25 @@ export class Store {
     return this.db.transaction(work).immediate();
   }
 
+  /**
+   * Runs `work` in one transaction that does not wait for the disk (synchronous=NORMAL for its commit): for work
+   * derived from stored events, which a power loss can only send back to be done again. In WAL mode such a
+   * commit survives a crash of the process, and the next FULL commit (an intake) makes it durable too, since
+   * its fsync covers the whole log.
+   */
+  backgroundTransaction<T>(work: () => T): T {
+    if (this.sync === 'NORMAL') return this.transaction(work);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.transaction(work);
+    } finally {
+      this.db.pragma(`synchronous = ${this.sync}`);
+    }
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
 }
 
-export type { BundleRow, DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow };
+export type { DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow };
