@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadApp } from '../src/definition/loader';
-import { RuntimeMetrics } from '../src/runtime/metrics';
+import { RuntimeMetrics } from '../src/runtime/api/metrics';
 import { Store } from '../src/runtime/store/store';
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NetworkError, reach } from '../http/network';
-import { adminTokenFile } from '../runtime/admin-token';
+import { adminTokenFile } from '../runtime/api/admin-token';
 import { DEFAULT_CONFIG } from '../runtime/config';
 import { CliIo, ExitCode } from './io';
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
 import { parseJsonText } from '../definition/json-file';
-import { DELIVERY_STATUSES } from '../runtime/delivery-state';
+import { DELIVERY_STATUSES } from '../runtime/delivery/delivery-state';
 import { EVENT_FILTERS } from '../runtime/store/rows';
 import { DEFAULT_CONFIG, webhookParametersFrom } from '../runtime/config';
-import { proofHeaders, WebhookSecret } from '../runtime/webhook-secret';
-import { secretFromDefinition } from '../runtime/webhook-verification';
+import { proofHeaders, WebhookSecret } from '../runtime/intake/webhook-secret';
+import { secretFromDefinition } from '../runtime/intake/webhook-verification';
 import { appWebhook } from '../definition/app-webhook';
 import { reach } from '../http/network';
 import { callRuntime, ClientOptions, DEFAULT_RUNTIME_URL } from './api-client';
@@ -17,7 +17,7 @@ import { freshBody, freshPaths } from './fresh-option';
 import { usesColour } from './human-output';
 import { positiveNumber, wholeNumberArgument } from './options';
 import { formatBulkReplay, formatDeliveries, formatEvent, formatEvents, formatTriggers, formatWebhooks } from './runtime-views';
-import { MAX_PAGE, PAGE } from '../runtime/paging';
+import { MAX_PAGE, PAGE } from '../runtime/api/paging';
 
 /** The options every command that talks to a running runtime takes. */
 export function withClientOptions(command: Command): Command {

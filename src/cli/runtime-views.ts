@@ -1,7 +1,7 @@
-import { counted } from '../runtime/delivery-state';
-import type { Page } from '../runtime/paging';
-import type { TriggerRouting } from '../runtime/processor';
-import type { bundleView, deliveryView, eventSummaryView, triggerView, webhookView } from '../runtime/views';
+import { counted } from '../runtime/delivery/delivery-state';
+import type { Page } from '../runtime/api/paging';
+import type { TriggerRouting } from '../runtime/routing';
+import type { bundleView, deliveryView, eventSummaryView, triggerView, webhookView } from '../runtime/api/views';
 import { Cell, Colour, paint, plural, table } from './human-output';
 
 type EventSummary = ReturnType<typeof eventSummaryView>;

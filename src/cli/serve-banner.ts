@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { nonPublicRange } from '../runtime/destination-policy';
+import { nonPublicRange } from '../runtime/delivery/destination-policy';
 
 /** What the start banner says about where the runtime is reached. */
 export interface ReachInput {

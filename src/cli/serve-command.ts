@@ -1,13 +1,13 @@
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
-import { adminTokenFile } from '../runtime/admin-token';
+import { adminTokenFile } from '../runtime/api/admin-token';
 import { ConfigError, configFromEnv, DEFAULT_CONFIG, RuntimeConfig } from '../runtime/config';
 import { createRuntime, Runtime } from '../runtime/server';
 import { ensurePortFree, StartError } from '../runtime/start-error';
-import { requiredWebhookParameters } from '../runtime/webhook-verification';
+import { requiredWebhookParameters } from '../runtime/intake/webhook-verification';
 import { validAppFor } from './app-report';
 import { reachLines } from './serve-banner';
-import { webhookView } from '../runtime/views';
+import { webhookView } from '../runtime/api/views';
 import { withApiBaseOption } from './connection-command';
 import { CliIo, ExitCode } from './io';
 import { publicUrlArgument, wholeNumberArgument } from './options';

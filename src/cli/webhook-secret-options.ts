@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { secretProblem, WebhookSecret } from '../runtime/webhook-secret';
+import { secretProblem, WebhookSecret } from '../runtime/intake/webhook-secret';
 import { CliIo, ExitCode } from './io';
 
 /** The environment variable holding a new webhook's shared secret: never a flag (shell history, process lists). */

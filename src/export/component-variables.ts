@@ -1,7 +1,7 @@
 import type { JsonSchema } from '../definition/schema-resolver';
 import { compileDirective, directiveTemplates, readVariables, templateExpressions } from '../iml';
 import { isRecord } from '../iml/values';
-import type { MakeTree } from './make-layout';
+import type { MakeTree } from './make-tree';
 
 /**
  * What a webhook's communication can read (developers.make.com/custom-apps-documentation/app-components/webhooks):

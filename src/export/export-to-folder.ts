@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:f
 import { dirname, join, resolve, sep } from 'node:path';
 import type { AppDefinition } from '../definition/types';
 import { DeployTarget, Origin, originFor } from '../deploy/origin';
-import { buildMakeTree, MakeTree } from './make-layout';
+import { buildMakeTree } from './make-layout';
+import type { MakeTree } from './make-tree';
 import { writeTree } from './write-tree';
 
 interface PreviousExport {

@@ -4,10 +4,8 @@ import type { AppDefinition } from '../definition/types';
 import { appReadme } from './app-readme';
 import { makeInterface } from './interface';
 import { kebab, makeModuleId, makeWebhookId } from './make-names';
+import type { MakeTree } from './make-tree';
 import { exportedOutputSchema, moduleCommunication, needsConnection, rpcNames, webhookDirective, webhookParameters } from './webhook-directive';
-
-/** One exported file: its path relative to makecomapp.json, and its exact text. */
-export type MakeTree = Map<string, string>;
 
 // The extension writes JSON with four-space indentation; the same here keeps diffs quiet after a pull.
 const json = (value: unknown): string => `${JSON.stringify(value, null, 4)}\n`;

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { MakeTree } from './make-layout';
+import type { MakeTree } from './make-tree';
 
 /** Writes an exported tree under `dir`, creating folders as needed. */
 export function writeTree(tree: MakeTree, dir: string): void {

@@ -1,5 +1,7 @@
-import { DEFAULT_SCHEDULE_MS } from './deliverer';
 import type { SyncLevel } from './store/store';
+
+/** Plug&Paid-like default: about 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
 /** Everything the runtime can be told; `npm start` uses the defaults. */
 export interface RuntimeConfig {

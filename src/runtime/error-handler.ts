@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OverloadedError } from './edge-limits';
-import { RequestError } from './resources';
+import { RequestError } from './request-error';
 
 /** Client errors and overload carry their message as `{ error }`; anything else is logged and answered without details. */
 export function errorHandler(error: FastifyError | RequestError, request: FastifyRequest, reply: FastifyReply) {

@@ -5,36 +5,37 @@ import type { LookupFunction } from 'node:net';
 import { loadApp } from '../definition/loader';
 import type { AppDefinition } from '../definition/types';
 import { connectionFromToken } from '../http/connection';
-import { requireAdminToken } from './admin-auth';
-import { loadAdminToken } from './admin-token';
-import { registerApiRoutes } from './api-routes';
+import { requireAdminToken } from './api/admin-auth';
+import { loadAdminToken } from './api/admin-token';
+import { registerApiRoutes } from './api/api-routes';
 import { Clock, systemClock } from './clock';
 import { DEFAULT_CONFIG, RuntimeConfig } from './config';
-import { BatchProcessor } from './batch-processor';
-import { BundleReader } from './bundle-reader';
-import { parseJsonBody } from './body-checks';
+import { BatchProcessor } from './processing/batch-processor';
+import { BundleReader } from './processing/bundle-reader';
+import { parseJsonBody } from './intake/body-checks';
 import { DriftBook } from './drift/drift-book';
-import { Engine } from './engine';
+import { Engine } from './processing/engine';
+import { Deliverer } from './delivery/deliverer';
 import { errorHandler } from './error-handler';
 import { connectionTimeouts, registerEdgeLimits } from './edge-limits';
-import { EventIngester } from './events';
-import { registerHealthRoute } from './health-route';
-import { registerIngestRoute } from './ingest-route';
-import { registerInsightRoutes } from './insight-routes';
-import { registerInspector } from './inspector-route';
+import { EventIngester } from './intake/event-ingester';
+import { registerHealthRoute } from './api/health-route';
+import { registerIngestRoute } from './intake/ingest-route';
+import { registerInsightRoutes } from './api/insight-routes';
+import { registerInspector } from './api/inspector-route';
 import { rejectNonPathTargets, rejectRepeatedParameters } from './request-target';
-import { ensureDefaultWebhook } from './resources';
+import { ensureDefaultWebhook } from './api/resources';
 import { SECURITY_HEADERS } from './security-headers';
 import { listenProblem, StartError } from './start-error';
-import { Alerter, alertSecret } from './alerts';
-import { RuntimeMetrics } from './metrics';
-import { registerMetricsRoute } from './metrics-route';
+import { Alerter, alertSecret } from './delivery/alerts';
+import { RuntimeMetrics } from './api/metrics';
+import { registerMetricsRoute } from './api/metrics-route';
 import { makeDataFolderPrivate } from './store/data-folder';
 import { lockDataFolder } from './store/folder-lock';
 import { Store } from './store/store';
 import { claimStore } from './store-owner';
-import { deliveryAgent, destinationProblem } from './destination-policy';
-import { webhookView } from './views';
+import { deliveryAgent, destinationProblem } from './delivery/destination-policy';
+import { webhookView } from './api/views';
 
 /** A running (or ready) runtime: the server, its store and engine, and what first start created. */
 export interface Runtime {
@@ -132,29 +133,25 @@ export function createRuntime(
   );
   const reader = new BundleReader(store, app, limits, (eventId) => processor.underWay.has(eventId));
   const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs);
-  const engine = new Engine(
-    store,
-    processor,
-    clock,
-    () => ingester.busy(),
-    {
-      schedule: config.retryScheduleMs,
-      timeoutMs: config.deliveryTimeoutMs,
-      maxResponseBytes: 64 * 1024,
-      concurrency: config.deliveryConcurrency,
-      dispatcher,
-      random: options.random,
-      bundleOf: (delivery, trigger) => {
-        const event = store.sql.eventById.get(delivery.event_id);
-        return event ? reader.one(event, trigger, delivery.seq) : null;
-      },
-      onAttempt: (delivery, outcome, httpStatus, error) => {
-        metrics?.attempted(delivery.trigger_id, outcome);
-        alerter?.attempted(delivery, outcome, httpStatus, error);
-      },
+  const onBackgroundError = (error: unknown) => server.log.error({ err: error }, 'background processing failed; it will be retried');
+  const deliverer = new Deliverer(store, clock, {
+    schedule: config.retryScheduleMs,
+    timeoutMs: config.deliveryTimeoutMs,
+    maxResponseBytes: 64 * 1024,
+    concurrency: config.deliveryConcurrency,
+    dispatcher,
+    random: options.random,
+    onError: onBackgroundError,
+    bundleOf: (delivery, trigger) => {
+      const event = store.sql.eventById.get(delivery.event_id);
+      return event ? reader.one(event, trigger, delivery.seq) : null;
     },
-    (error) => server.log.error({ err: error }, 'background processing failed; it will be retried'),
-  );
+    onAttempt: (delivery, outcome, httpStatus, error) => {
+      metrics?.attempted(delivery.trigger_id, outcome);
+      alerter?.attempted(delivery, outcome, httpStatus, error);
+    },
+  });
+  const engine = new Engine(store, processor, clock, () => ingester.busy(), deliverer, onBackgroundError);
 
   const routes: Array<{ method: string; url: string }> = [];
   server.addHook('onRoute', (route) => {

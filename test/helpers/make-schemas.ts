@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_APP_DIR } from '../../src/definition/loader';
-import type { MakeTree } from '../../src/export/make-layout';
+import type { MakeTree } from '../../src/export/make-tree';
 
 const makeSchemas = (() => {
   const ajv = new Ajv({ allErrors: true, strict: false });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadApp } from '../../src/definition/loader';
-import { INSPECTOR_PATHS } from '../../src/runtime/inspector-route';
+import { INSPECTOR_PATHS } from '../../src/runtime/api/inspector-route';
 import { rawRequest } from '../helpers/raw-http';
 import { TestRuntime } from '../helpers/runtime';
 

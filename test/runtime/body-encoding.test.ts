@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { loadApp } from '../../src/definition/loader';
-import { bodyProblem, parseJsonBody } from '../../src/runtime/body-checks';
+import { bodyProblem, parseJsonBody } from '../../src/runtime/intake/body-checks';
 import { TestRuntime } from '../helpers/runtime';
 
 const app = loadApp();

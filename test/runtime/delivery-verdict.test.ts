@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { answerReason, verdictFor } from '../../src/runtime/delivery-verdict';
+import { answerReason, verdictFor } from '../../src/runtime/delivery/delivery-verdict';
 
 describe('what a destination answer means for a delivery', () => {
   const cases: Array<[string, number | undefined, ReturnType<typeof verdictFor>]> = [

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { signMessage } from '../../src/runtime/deliverer';
+import { signMessage } from '../../src/runtime/delivery/deliverer';
 import { examplePayload } from '../helpers/payloads';
 import { FakeClock, Receiver, TestRuntime } from '../helpers/runtime';
 

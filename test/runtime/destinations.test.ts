@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { lookup as dnsLookup } from 'node:dns';
 import { createServer } from 'node:net';
 import type { LookupFunction } from 'node:net';
-import { nonPublicRange } from '../../src/runtime/destination-policy';
+import { nonPublicRange } from '../../src/runtime/delivery/destination-policy';
 import { examplePayload } from '../helpers/payloads';
 import { FakeClock, Receiver, TestRuntime } from '../helpers/runtime';
 

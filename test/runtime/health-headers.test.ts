@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadApp } from '../../src/definition/loader';
-import { INSPECTOR_PATHS } from '../../src/runtime/inspector-route';
+import { INSPECTOR_PATHS } from '../../src/runtime/api/inspector-route';
 import { eventually } from '../helpers/eventually';
 import { cli } from '../helpers/cli';
 import { closedPort } from '../helpers/network';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DRIFT_LIMITS } from '../../src/runtime/drift/drift-book';
-import { PAGE_BYTES } from '../../src/runtime/paging';
+import { PAGE_BYTES } from '../../src/runtime/api/paging';
 import { examplePayload, manyLineOrder } from '../helpers/payloads';
 import { TestRuntime } from '../helpers/runtime';
 

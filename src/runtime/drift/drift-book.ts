@@ -3,7 +3,7 @@ import type { AppDefinition } from '../../definition/types';
 import { SchemaViolation, violations } from '../../mapping/bundle-validator';
 import { boundText, TEXT_LIMITS } from '../../mapping/bounded-text';
 import { catalogueEvent } from '../../mapping/route';
-import type { RoutedEvent } from '../processor';
+import type { RoutedEvent } from '../routing';
 import type { Store } from '../store/store';
 import { verdictFollowsShape } from './schema-shape';
 import { collapsedPointer, payloadPaths, shapeSignature, ShapePath } from './shape';

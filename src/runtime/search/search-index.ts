@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { RoutedEvent } from '../processor';
+import type { RoutedEvent } from '../routing';
 import type { Store } from '../store/store';
 import { searchTerms } from './search-terms';
 

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { RequestError } from '../resources';
+import { RequestError } from '../request-error';
 import { foldText, matchQuery, SEARCH_LIMITS, searchWords } from './search-terms';
 
 const MAX_QUERY_LENGTH = 200;

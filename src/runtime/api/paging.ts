@@ -1,5 +1,5 @@
-import type { BundleCursor } from './bundle-reader';
-import { RequestError } from './resources';
+import type { BundleCursor } from '../processing/bundle-reader';
+import { RequestError } from '../request-error';
 
 /** The page size when the caller gives none, and the largest it may ask for. */
 export const PAGE = 100;

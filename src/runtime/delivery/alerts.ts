@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Dispatcher, fetch as undiciFetch } from 'undici';
-import type { AppDefinition } from '../definition/types';
-import { catalogueEvent } from '../mapping/route';
-import type { Clock } from './clock';
+import type { AppDefinition } from '../../definition/types';
+import { catalogueEvent } from '../../mapping/route';
+import type { Clock } from '../clock';
 import { signMessage } from './deliverer';
-import { newSigningSecret } from './ids';
-import type { DeliveryRow, EventRow, EventStatus } from './store/rows';
-import type { Store } from './store/store';
-import { USER_AGENT } from './user-agent';
+import { newSigningSecret } from '../ids';
+import type { DeliveryRow, EventRow, EventStatus } from '../store/rows';
+import type { Store } from '../store/store';
+import { USER_AGENT } from '../user-agent';
 
 /** The operational messages an alert destination receives. */
 export const ALERT_KINDS = ['delivery.failing', 'delivery.dead', 'delivery.recovered', 'drift.unknown_type', 'event.failed'] as const;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { appWebhook } from '../definition/app-webhook';
-import type { AppDefinition } from '../definition/types';
+import { appWebhook } from '../../definition/app-webhook';
+import type { AppDefinition } from '../../definition/types';
 
 /** The inspector page's files (ui/), served as they are: the page itself holds no data, every call needs the admin token. */
 const UI_DIR = join(__dirname, '..', '..', 'ui');

@@ -1,5 +1,5 @@
-import type { DeliveryStatus } from './store/rows';
-import type { Store } from './store/store';
+import type { DeliveryStatus } from '../store/rows';
+import type { Store } from '../store/store';
 
 /** Every delivery status, in the order a person reads them. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'stopped'] as const satisfies readonly DeliveryStatus[];

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { Dispatcher, fetch as undiciFetch } from 'undici';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import { answerReason, ANSWER_EXCERPT_BYTES, verdictFor } from './delivery-verdict';
 import { DestinationRefusedError } from './destination-policy';
-import type { DeliveryRow, Store, TriggerRow } from './store/store';
-import { USER_AGENT } from './user-agent';
+import type { DeliveryRow, Store, TriggerRow } from '../store/store';
+import { USER_AGENT } from '../user-agent';
 
 /** Delivery settings: the retry schedule (ms before attempt n+1 after n failures), timeouts and caps. */
 export interface DeliveryOptions {
@@ -33,8 +33,6 @@ const NOT_READY_WAIT_MS = 1000;
 /** The longest a destination's Retry-After can park a delivery beyond the next scheduled retry. */
 export const RETRY_AFTER_CAP_MS = 3_600_000;
 
-/** Plug&Paid-like default: about 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
-export const DEFAULT_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
 /** The Standard Webhooks v1 signature of a message: `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`. */
 export function signMessage(secret: string, id: string, timestamp: number, body: string): string {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { boundText, TEXT_LIMITS } from '../mapping/bounded-text';
-import type { Store } from './store/store';
+import { boundText, TEXT_LIMITS } from '../../mapping/bounded-text';
+import type { Store } from '../store/store';
 
 /** The outcome of storing one delivery from Plug&Paid. */
 export interface Ingested {

@@ -1,21 +1,22 @@
 import type { Statement } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import type { AppDefinition } from '../definition/types';
-import { storedEventType } from '../mapping/route';
-import type { Clock } from './clock';
+import type { AppDefinition } from '../../definition/types';
+import { storedEventType } from '../../mapping/route';
+import type { Clock } from '../clock';
 import { registerDriftRoutes } from './drift-routes';
-import type { EventIngester } from './events';
-import { createTrigger, createWebhook, RequestError } from './resources';
-import { deliveryCountsOf } from './delivery-state';
+import type { EventIngester } from '../intake/event-ingester';
+import { createTrigger, createWebhook } from './resources';
+import { RequestError } from '../request-error';
+import { deliveryCountsOf } from '../delivery/delivery-state';
 import { registerDeliveryRoutes } from './delivery-routes';
 import { replayEvent } from './replay';
 import { PAGE_BYTES, pageOf, readBundleCursor, readCursor, readLimit, wholeList } from './paging';
-import type { BundleReader } from './bundle-reader';
-import { EVENT_FILTERS, EventRow } from './store/rows';
-import { registerSearchFunctions, searchClauses } from './search/search-query';
-import type { Store } from './store/store';
+import type { BundleReader } from '../processing/bundle-reader';
+import { EVENT_FILTERS, EventRow } from '../store/rows';
+import { registerSearchFunctions, searchClauses } from '../search/search-query';
+import type { Store } from '../store/store';
 import { bundleJson, bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
-import type { DeliveryAttemptRow } from './store/rows';
+import type { DeliveryAttemptRow } from '../store/rows';
 
 interface ApiDeps {
   store: Store;

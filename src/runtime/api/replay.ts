@@ -1,8 +1,8 @@
-import type { Clock } from './clock';
-import { counted } from './delivery-state';
-import { RequestError } from './resources';
-import type { DeliveryRow, EventRow } from './store/rows';
-import type { Store } from './store/store';
+import type { Clock } from '../clock';
+import { counted } from '../delivery/delivery-state';
+import { RequestError } from '../request-error';
+import type { DeliveryRow, EventRow } from '../store/rows';
+import type { Store } from '../store/store';
 
 /**
  * Puts deliveries back in line now, in one transaction: each keeps its attempt history, gets a `replayed` line

@@ -1,22 +1,13 @@
-import { parameterProblems } from '../definition/parameter-check';
-import type { AppDefinition } from '../definition/types';
-import { isRecord } from '../iml/values';
-import type { Clock } from './clock';
-import { destinationProblem } from './destination-policy';
-import { newId, newSigningSecret, newUrlToken } from './ids';
-import type { Store, TriggerRow, WebhookRow } from './store/store';
-import { secretProblem, WebhookSecret } from './webhook-secret';
-import { secretFromDefinition } from './webhook-verification';
-
-/** A request the API refuses, with the HTTP status and a message for the caller. */
-export class RequestError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { parameterProblems } from '../../definition/parameter-check';
+import type { AppDefinition } from '../../definition/types';
+import { isRecord } from '../../iml/values';
+import type { Clock } from '../clock';
+import { destinationProblem } from '../delivery/destination-policy';
+import { newId, newSigningSecret, newUrlToken } from '../ids';
+import type { Store, TriggerRow, WebhookRow } from '../store/store';
+import { secretProblem, WebhookSecret } from '../intake/webhook-secret';
+import { secretFromDefinition } from '../intake/webhook-verification';
+import { RequestError } from '../request-error';
 
 /**
  * Creates a webhook with a fresh unguessable URL token. Its secret check is the explicit `secret`, or else the

@@ -1,8 +1,8 @@
-import { parseJsonBody } from './body-checks';
-import { bundleCursor, DerivedBundle } from './bundle-reader';
-import { DeliveryCounts, eventState } from './delivery-state';
-import type { DeliveryAttemptRow, DeliveryRow, EventRow, TriggerRow, WebhookRow } from './store/store';
-import type { WebhookSecret } from './webhook-secret';
+import { parseJsonBody } from '../intake/body-checks';
+import { bundleCursor, DerivedBundle } from '../processing/bundle-reader';
+import { DeliveryCounts, eventState } from '../delivery/delivery-state';
+import type { DeliveryAttemptRow, DeliveryRow, EventRow, TriggerRow, WebhookRow } from '../store/store';
+import type { WebhookSecret } from '../intake/webhook-secret';
 
 /** The JSON shapes the API answers with; secrets are never part of them (except once, at creation). */
 export function webhookView(row: WebhookRow, baseUrl: string) {

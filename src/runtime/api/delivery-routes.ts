@@ -1,12 +1,12 @@
 import type { Statement } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from './clock';
-import { DELIVERY_STATUSES, DeliveryCounts } from './delivery-state';
+import type { Clock } from '../clock';
+import { DELIVERY_STATUSES, DeliveryCounts } from '../delivery/delivery-state';
 import { pageOf, readCursor, readLimit, wholeList } from './paging';
 import { replayDelivery, requeueDeliveries } from './replay';
-import { RequestError } from './resources';
-import type { DeliveryRow, TriggerRow } from './store/rows';
-import type { Store } from './store/store';
+import { RequestError } from '../request-error';
+import type { DeliveryRow, TriggerRow } from '../store/rows';
+import type { Store } from '../store/store';
 import { deliveryView, triggerView } from './views';
 
 interface DeliveryDeps {

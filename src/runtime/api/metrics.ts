@@ -1,9 +1,9 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AppDefinition } from '../definition/types';
-import { driftReport } from './drift/drift-report';
-import { catalogueEvent } from '../mapping/route';
-import type { AttemptOutcome, EventStatus } from './store/rows';
-import type { Store } from './store/store';
+import type { AppDefinition } from '../../definition/types';
+import { driftReport } from '../drift/drift-report';
+import { catalogueEvent } from '../../mapping/route';
+import type { AttemptOutcome, EventStatus } from '../store/rows';
+import type { Store } from '../store/store';
 
 /**
  * The runtime's Prometheus metrics, in a registry of its own. Label values are bounded: webhooks and triggers are

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Store } from './store/store';
+import type { Store } from '../store/store';
 
 const HOUR_MS = 3600_000;
 const HOURS = 24;

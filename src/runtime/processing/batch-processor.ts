@@ -1,10 +1,11 @@
-import type { AppDefinition } from '../definition/types';
-import type { ApiAccess } from '../mapping/enrich';
-import type { DriftBook } from './drift/drift-book';
-import { SearchIndex } from './search/search-index';
-import { Enrichment, enrichEvent, EventLimits, EventPlan, planEventYielding, QUARANTINE_REASON, RoutedEvent, routeEvents, writePlan } from './processor';
-import type { EventRow, EventStatus, Store } from './store/store';
-import { timeSlicer, yieldToEventLoop } from './time-slice';
+import type { AppDefinition } from '../../definition/types';
+import type { ApiAccess } from '../../mapping/enrich';
+import type { DriftBook } from '../drift/drift-book';
+import { SearchIndex } from '../search/search-index';
+import { Enrichment, enrichEvent, EventLimits, EventPlan, planEventYielding, QUARANTINE_REASON, routeEvents, writePlan } from './processor';
+import type { RoutedEvent } from '../routing';
+import type { EventRow, EventStatus, Store } from '../store/store';
+import { timeSlicer, yieldToEventLoop } from '../time-slice';
 
 const BATCH = 100;
 // API requests in flight at once while enriching a batch: enough to hide latency, few enough for rate limits.

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDefinition } from '../definition/types';
-import { ApiError } from '../http/api-error';
-import { runRpc } from '../http/connection';
-import type { ApiAccess } from '../mapping/enrich';
+import type { AppDefinition } from '../../definition/types';
+import { ApiError } from '../../http/api-error';
+import { runRpc } from '../../http/connection';
+import type { ApiAccess } from '../../mapping/enrich';
 import { Activity } from './activity';
-import type { Clock } from './clock';
-import { RequestError } from './resources';
-import type { Store } from './store/store';
+import type { Clock } from '../clock';
+import { RequestError } from '../request-error';
+import type { Store } from '../store/store';
 
 interface InsightDeps {
   store: Store;

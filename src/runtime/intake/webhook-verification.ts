@@ -1,7 +1,7 @@
-import { appWebhook } from '../definition/app-webhook';
-import type { AppDefinition, Parameter } from '../definition/types';
-import { builtinFunctions, compileDirective, evaluateDirective } from '../iml';
-import { toText } from '../iml/values';
+import { appWebhook } from '../../definition/app-webhook';
+import type { AppDefinition, Parameter } from '../../definition/types';
+import { builtinFunctions, compileDirective, evaluateDirective } from '../../iml';
+import { toText } from '../../iml/values';
 import type { WebhookSecret } from './webhook-secret';
 
 /** The webhook parameters a user must give when creating a webhook (besides its name). */

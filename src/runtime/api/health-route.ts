@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from './store/store';
+import type { Store } from '../store/store';
 
 // A working database is probed at most this often: each probe is a committed (fsynced) write.
 const PROBE_EVERY_MS = 1000;

@@ -1,10 +1,10 @@
 import type { Statement } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import type { AppDefinition } from '../definition/types';
-import { catalogueEvent } from '../mapping/route';
-import { driftReport, mappedPaths } from './drift/drift-report';
-import { RequestError } from './resources';
-import type { Store } from './store/store';
+import type { AppDefinition } from '../../definition/types';
+import { catalogueEvent } from '../../mapping/route';
+import { driftReport, mappedPaths } from '../drift/drift-report';
+import { RequestError } from '../request-error';
+import type { Store } from '../store/store';
 
 interface DriftDeps {
   store: Store;

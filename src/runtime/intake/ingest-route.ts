@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDefinition } from '../definition/types';
-import { storedEventType } from '../mapping/route';
+import type { AppDefinition } from '../../definition/types';
+import { storedEventType } from '../../mapping/route';
 import { bodyProblem } from './body-checks';
-import type { EventIngester } from './events';
-import type { Store } from './store/store';
+import type { EventIngester } from './event-ingester';
+import type { Store } from '../store/store';
 import { verifyWebhookSecret, WebhookSecret } from './webhook-secret';
 
 interface IngestDeps {

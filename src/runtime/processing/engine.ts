@@ -1,13 +1,23 @@
 import type { BatchProcessor } from './batch-processor';
-import type { Clock } from './clock';
-import { Deliverer, DeliveryOptions } from './deliverer';
-import type { Store } from './store/store';
-import { yieldToEventLoop } from './time-slice';
+import type { Clock } from '../clock';
+import type { Store } from '../store/store';
+import { yieldToEventLoop } from '../time-slice';
 
 const IDLE_POLL_MS = 1000;
 // While events arrive, background batches (100 events) wait this long between them, up to a backlog this old.
 const BUSY_PAUSE_MS = 20;
 const MAX_BACKLOG_MS = 5000;
+
+/** What the engine needs of the deliverer (delivery/deliverer.ts), which comes after processing. */
+export interface DeliveryPump {
+  /** Starts the due deliveries it can. */
+  pump(): void;
+  /** Starts what is due and waits for it; resolves to how many attempts were made. */
+  runDue(): Promise<number>;
+  /** When the next delivery falls due, if any. */
+  nextDueAt(): number | undefined;
+  close(): Promise<void>;
+}
 
 /**
  * The work after the acknowledgement: process pending events, then start due deliveries. It runs in the
@@ -16,7 +26,6 @@ const MAX_BACKLOG_MS = 5000;
  * destination and a hanging one cannot hold up processing.
  */
 export class Engine {
-  readonly deliverer: Deliverer;
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -28,11 +37,9 @@ export class Engine {
     private readonly clock: Clock,
     /** Whether intake is busy: background batches then wait BUSY_PAUSE_MS, so acknowledgements come first. */
     private readonly intakeBusy: () => boolean,
-    delivery: DeliveryOptions,
+    readonly deliverer: DeliveryPump,
     private readonly onError: (error: unknown) => void,
-  ) {
-    this.deliverer = new Deliverer(store, clock, { onError, ...delivery });
-  }
+  ) {}
 
   /** Asks for a pass soon; several kicks during a pass fold into one more pass. */
   kick(): void {

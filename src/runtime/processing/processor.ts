@@ -1,39 +1,14 @@
-import type { AppDefinition } from '../definition/types';
-import { ApiError } from '../http/api-error';
-import { ApiAccess, fetchForModule } from '../mapping/enrich';
-import type { SchemaViolation } from '../mapping/bundle-validator';
-import type { FieldConversion } from '../mapping/conversions';
-import { errorText, MappedBundle, mappingSteps, MappingSteps, unroutableReason } from '../mapping/map-event';
-import { boundText, TEXT_LIMITS } from '../mapping/bounded-text';
-import { eventOfBody, mappingInput, webhookItem } from '../mapping/route';
-import { parseJsonBody } from './body-checks';
-import type { EventRow, Store, TriggerRow } from './store/store';
-
-/** What happened to an event for one trigger, kept on the event for the API and the inspector. */
-export interface TriggerRouting {
-  trigger: string;
-  module: string;
-  bundles: number;
-  invalidBundles: number;
-  filtered: boolean;
-  error?: string;
-  /** True when the module could not fetch its object from the API; the event is tried again later. */
-  retrying?: boolean;
-}
-
-/** The routing record of an event: why it was unrouted, or what each trigger made of it. */
-export interface EventRouting {
-  reason?: string;
-  triggers: TriggerRouting[];
-}
-
-/** A trigger with its parameter values parsed (once per batch, not per event). */
-export type RoutedTrigger = TriggerRow & { values: Record<string, unknown> };
-
-/** An event after routing: its parsed body and the triggers that watch it, or the outcome when none can. */
-export type RoutedEvent =
-  | { event: EventRow; body: unknown; triggers: RoutedTrigger[]; outcome?: undefined }
-  | { event: EventRow; outcome: { status: 'unrouted' | 'failed'; routing: EventRouting } };
+import type { AppDefinition } from '../../definition/types';
+import { ApiError } from '../../http/api-error';
+import { ApiAccess, fetchForModule } from '../../mapping/enrich';
+import type { SchemaViolation } from '../../mapping/bundle-validator';
+import type { FieldConversion } from '../../mapping/conversions';
+import { errorText, MappedBundle, mappingSteps, MappingSteps, unroutableReason } from '../../mapping/map-event';
+import { boundText, TEXT_LIMITS } from '../../mapping/bounded-text';
+import { eventOfBody, mappingInput, webhookItem } from '../../mapping/route';
+import { parseJsonBody } from '../intake/body-checks';
+import type { EventRouting, RoutedEvent, RoutedTrigger, TriggerRouting } from '../routing';
+import type { EventRow, Store, TriggerRow } from '../store/store';
 
 /** The API's answer to one trigger's module request, or why there is none. */
 export type Enrichment = { ok: true; response: unknown } | { ok: false; error: string };

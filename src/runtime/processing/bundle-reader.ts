@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
-import type { AppDefinition } from '../definition/types';
-import { Enrichment, EventLimits, eventPlace, planEvent, QUARANTINE_REASON, routeEvent, RoutedTrigger } from './processor';
-import type { EventRow, Store, TriggerRow } from './store/store';
+import type { AppDefinition } from '../../definition/types';
+import { Enrichment, EventLimits, eventPlace, planEvent, QUARANTINE_REASON, routeEvent } from './processor';
+import type { RoutedTrigger } from '../routing';
+import type { EventRow, Store, TriggerRow } from '../store/store';
 
 /** One bundle as derived from its stored event: `data` and `errors` are JSON text, ready to send or list. */
 export interface DerivedBundle {
