@@ -5,7 +5,7 @@ import { appWebhook } from '../../definition/app-webhook';
 import type { AppDefinition } from '../../definition/types';
 
 /** The inspector page's files (ui/), served as they are: the page itself holds no data, every call needs the admin token. */
-const UI_DIR = join(__dirname, '..', '..', 'ui');
+const UI_DIR = join(__dirname, '..', '..', '..', 'ui');
 const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/ui/inspector.js': { file: 'inspector.js', type: 'text/javascript; charset=utf-8' },
