@@ -2,7 +2,8 @@
 // GET /api/drift, with the command that routes an unknown type's events once it is aliased.
 import { el, fill, timeText } from './dom.js';
 
-const exampleLink = (id) => el('a', { href: `#/events/${id}` }, `event ${id}`);
+// An example the retention pruned is null: the counts stay, the event is gone.
+const exampleLink = (id) => (id === null ? 'pruned' : el('a', { href: `#/events/${id}` }, `event ${id}`));
 
 function table(caption, headings, rows, empty) {
   if (rows.length === 0) return el('p', { class: 'empty-state' }, empty);

@@ -5,6 +5,9 @@ import { plural, table } from './human-output';
 import type { CliIo } from './io';
 import { withClientOptions } from './runtime-commands';
 
+/** An example event's id, or that the retention pruned it. */
+const example = (id: number | null) => (id === null ? 'pruned' : String(id));
+
 /** The drift report as text a person reads top to bottom, each part saying what to do about it. */
 export function formatDrift(report: DriftReport): string {
   const lines: string[] = [];
@@ -18,13 +21,13 @@ export function formatDrift(report: DriftReport): string {
     'Unknown event types',
     'if one is a catalogue event under another name: plugnpaid-connector catalogue alias <type> <event>, restart, then replay type <type>',
     ['type', 'events', 'first seen', 'last seen', 'example event'],
-    report.unknownTypes.map((t) => [t.type ?? '(no type)', plural(t.count, 'event'), t.firstSeen, t.lastSeen, String(t.exampleEventId)]),
+    report.unknownTypes.map((t) => [t.type ?? '(no type)', plural(t.count, 'event'), t.firstSeen, t.lastSeen, example(t.exampleEventId)]),
   );
   section(
     'Payload fields no mapping reads',
     'map the useful ones in the module\'s output schema; capture a sample with plugnpaid-connector samples capture <event> --module <name>',
     ['event type', 'path', 'events', 'example event'],
-    report.unmappedFields.map((f) => [f.eventType, f.path, plural(f.count, 'event'), String(f.exampleEventId)]),
+    report.unmappedFields.map((f) => [f.eventType, f.path, plural(f.count, 'event'), example(f.exampleEventId)]),
   );
   section(
     'Fields the mappings read that payloads never carry',
@@ -36,7 +39,7 @@ export function formatDrift(report: DriftReport): string {
     'Payload-schema violations',
     'the payload schema (schemas/payloads) assumes something real payloads break: widen it or fix the mapping',
     ['event type', 'pointer', 'problem', 'events', 'example event'],
-    report.payloadViolations.map((v) => [v.eventType, v.pointer || '/', v.message, plural(v.count, 'event'), String(v.exampleEventId)]),
+    report.payloadViolations.map((v) => [v.eventType, v.pointer || '/', v.message, plural(v.count, 'event'), example(v.exampleEventId)]),
   );
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -1,5 +1,8 @@
 import type { SyncLevel } from './store/store';
 
+/** A day in milliseconds (the retention is set in days). */
+export const DAY_MS = 24 * 3600 * 1000;
+
 /** Plug&Paid-like default: about 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 export const DEFAULT_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
@@ -16,6 +19,8 @@ export interface RuntimeConfig {
   bodyLimitBytes: number;
   maxDepth: number;
   dedupeWindowMs: number;
+  /** Days an event is kept (by when it was received) before it and everything derived from it are pruned. */
+  retentionDays: number;
   retryScheduleMs: number[];
   deliveryTimeoutMs: number;
   /** Deliveries in flight at once over all triggers (one per trigger keeps each trigger's order). */
@@ -71,7 +76,9 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   bodyLimitBytes: 1024 * 1024,
   maxDepth: 64,
   // Plug&Paid retries for three days; a week covers that with room.
-  dedupeWindowMs: 7 * 24 * 3600 * 1000,
+  dedupeWindowMs: 7 * DAY_MS,
+  // A month of history to inspect, replay and pull, at a bounded size (see docs/performance.md for bytes per event).
+  retentionDays: 30,
   retryScheduleMs: DEFAULT_SCHEDULE_MS,
   deliveryTimeoutMs: 10_000,
   deliveryConcurrency: 8,
@@ -105,6 +112,16 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
 
 /** A setting that cannot be used as given; the message names it and says what it accepts. */
 export class ConfigError extends Error {}
+
+/**
+ * Why the retention cannot be used with the dedupe window, or undefined: an event must outlive its dedupe key,
+ * or a duplicate arriving late would be acknowledged as an event that is gone.
+ */
+export function retentionProblem(config: Pick<RuntimeConfig, 'retentionDays' | 'dedupeWindowMs'>): string | undefined {
+  if (config.retentionDays * DAY_MS >= config.dedupeWindowMs) return undefined;
+  const hours = config.dedupeWindowMs / 3_600_000;
+  return `PLUGNPAID_RETENTION_DAYS (${config.retentionDays}) is shorter than the dedupe window (PLUGNPAID_DEDUPE_WINDOW_HOURS, ${hours} hours): events must be kept at least as long as their duplicates are recognised. Set PLUGNPAID_RETENTION_DAYS to ${Math.ceil(config.dedupeWindowMs / DAY_MS)} or more, or shorten the window.`;
+}
 
 /** A whole number from `min` to `max` written in decimal, or a ConfigError naming `what`. */
 export function wholeNumber(text: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -155,6 +172,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
   if (env.PLUGNPAID_PUBLIC_URL) config.publicUrl = publicUrl(env.PLUGNPAID_PUBLIC_URL, 'PLUGNPAID_PUBLIC_URL');
   if (env.PLUGNPAID_BODY_LIMIT) config.bodyLimitBytes = wholeNumber(env.PLUGNPAID_BODY_LIMIT, 'PLUGNPAID_BODY_LIMIT', 1);
   if (env.PLUGNPAID_DEDUPE_WINDOW_HOURS) config.dedupeWindowMs = wholeNumber(env.PLUGNPAID_DEDUPE_WINDOW_HOURS, 'PLUGNPAID_DEDUPE_WINDOW_HOURS', 0) * 3600 * 1000;
+  if (env.PLUGNPAID_RETENTION_DAYS) config.retentionDays = wholeNumber(env.PLUGNPAID_RETENTION_DAYS, 'PLUGNPAID_RETENTION_DAYS', 1);
   if (env.PLUGNPAID_RETRY_SCHEDULE_MS) config.retryScheduleMs = env.PLUGNPAID_RETRY_SCHEDULE_MS.split(',').map((part) => wholeNumber(part.trim(), 'each PLUGNPAID_RETRY_SCHEDULE_MS entry', 0));
   if (env.PLUGNPAID_SYNC) {
     if (env.PLUGNPAID_SYNC !== 'NORMAL' && env.PLUGNPAID_SYNC !== 'FULL') throw new ConfigError(`PLUGNPAID_SYNC must be FULL or NORMAL, not ${JSON.stringify(env.PLUGNPAID_SYNC)}`);
@@ -190,6 +208,8 @@ export function configFromEnv(env: Record<string, string | undefined>): Partial<
     config.metricsToken = env.PLUGNPAID_METRICS_TOKEN;
   }
   if (env.PLUGNPAID_WEBHOOK_PARAMETERS) config.webhookParameters = webhookParametersFrom(env.PLUGNPAID_WEBHOOK_PARAMETERS);
+  const retention = retentionProblem({ ...DEFAULT_CONFIG, ...config });
+  if (retention) throw new ConfigError(retention);
   return config;
 }
 

@@ -9,7 +9,7 @@ import { requireAdminToken } from './api/admin-auth';
 import { loadAdminToken } from './api/admin-token';
 import { registerApiRoutes } from './api/api-routes';
 import { Clock, systemClock } from './clock';
-import { DEFAULT_CONFIG, RuntimeConfig } from './config';
+import { DAY_MS, DEFAULT_CONFIG, retentionProblem, RuntimeConfig } from './config';
 import { BatchProcessor } from './processing/batch-processor';
 import { BundleReader } from './processing/bundle-reader';
 import { parseJsonBody } from './intake/body-checks';
@@ -32,6 +32,8 @@ import { RuntimeMetrics } from './api/metrics';
 import { registerMetricsRoute } from './api/metrics-route';
 import { makeDataFolderPrivate } from './store/data-folder';
 import { lockDataFolder } from './store/folder-lock';
+import { EventTally } from './store/event-tally';
+import { Retention } from './store/retention';
 import { Store } from './store/store';
 import { claimStore } from './store-owner';
 import { deliveryAgent, destinationProblem } from './delivery/destination-policy';
@@ -73,12 +75,15 @@ export function createRuntime(
   const app = options.app ?? loadApp(config.appDir);
   const alertProblem = config.alertUrl === undefined ? undefined : destinationProblem(config.alertUrl, config.allowPrivateDestinations);
   if (alertProblem) throw new StartError(`the alert URL (PLUGNPAID_ALERT_URL or --alert-url) cannot be used: ${alertProblem.replace(/^destination\.url /, 'it ')}`);
+  const retentionTooShort = retentionProblem(config);
+  if (retentionTooShort) throw new StartError(retentionTooShort);
   const notices = makeDataFolderPrivate(config.dataDir);
   const lock = lockDataFolder(config.dataDir);
   let store: Store | undefined;
   try {
     store = new Store(config.dataDir, config.sync);
     claimStore(store, app, config.dataDir);
+    notices.push(...store.notices);
   } catch (error) {
     store?.close();
     lock.release();
@@ -151,7 +156,15 @@ export function createRuntime(
       alerter?.attempted(delivery, outcome, httpStatus, error);
     },
   });
-  const engine = new Engine(store, processor, clock, () => ingester.busy(), deliverer, onBackgroundError);
+  const tally = new EventTally(store);
+  const retention = new Retention(store, tally, config.retentionDays * DAY_MS);
+  const upkeep = {
+    async run(...args: Parameters<Retention['run']>) {
+      const pruned = await retention.run(...args);
+      if (pruned.events + pruned.dedupeKeys > 0) server.log.info(pruned, `pruned what is older than the retention (${config.retentionDays} days)`);
+    },
+  };
+  const engine = new Engine(store, processor, clock, () => ingester.busy(), deliverer, onBackgroundError, upkeep);
 
   const routes: Array<{ method: string; url: string }> = [];
   server.addHook('onRoute', (route) => {
@@ -168,7 +181,7 @@ export function createRuntime(
     await ui.register(helmet, SECURITY_HEADERS);
     registerInspector(ui, app);
   });
-  registerHealthRoute(server, store, () => clock.now());
+  registerHealthRoute(server, store, () => clock.now(), tally);
   registerIngestRoute(server, { store, app, ingester, maxDepth: config.maxDepth, onStored: () => engine.kick(), onAcknowledged: metrics && ((...args) => metrics.acknowledged(...args)) });
   if (metrics) {
     const limits = { requestsPerMinute: config.adminRequestsPerMinute, failedSignInsPerMinute: config.failedSignInsPerMinute };

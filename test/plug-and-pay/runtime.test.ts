@@ -170,6 +170,20 @@ describe('Plug&Pay runtime', () => {
     });
   });
 
+  it('prunes an order\'s kept API answer with its event once the retention has passed', async () => {
+    api().get(orderPath(52841)).query(true).reply(200, ORDER);
+    const body = envelope(52841);
+    const eventId = (await runtime.post(hookUrl, body, signed(body))).body.event as number;
+    await runtime.runtime.engine.drain();
+    const fetches = () => (runtime.runtime.store.db.prepare('SELECT COUNT(*) AS n FROM event_fetches WHERE event_id = ?').get(eventId) as { n: number }).n;
+    expect(fetches()).to.equal(1);
+    clock.advance(31 * 24 * 3600_000);
+    await runtime.runtime.engine.keepUp();
+    expect(fetches()).to.equal(0);
+    expect(await events()).to.deep.equal([]);
+    expect(await bundlesOf('watch-order-paid')).to.deep.equal([]);
+  });
+
   it('serves an inspector that names Plug&Pay and gives its registration steps, not Plug&Paid\'s', async () => {
     const page = await (await fetch(`${runtime.url}/`)).text();
     expect(page).to.contain('<title>Plug&amp;Pay connector: event inspector</title>');

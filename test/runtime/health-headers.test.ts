@@ -25,7 +25,7 @@ describe('the runtime: /health', function () {
   afterEach(async () => runtime.destroy());
 
   it('answers 503 with the reason while the database cannot be written, and 200 again once it can', async () => {
-    expect(await (await healthUntil(runtime.url, 200)).json()).to.deep.equal({ ok: true, events: 0 });
+    expect(await (await healthUntil(runtime.url, 200)).json()).to.deep.include({ ok: true, events: 0 });
     runtime.runtime.store.db.pragma('query_only = ON');
     const failing = await healthUntil(runtime.url, 503);
     expect(failing.headers.get('retry-after')).to.equal('10');

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { statSync } from 'node:fs';
+import type { EventTally } from '../store/event-tally';
 import type { Store } from '../store/store';
 
 // A working database is probed at most this often: each probe is a committed (fsynced) write.
@@ -9,9 +11,10 @@ const ROLLBACK = new Error('health probe rolled back');
 /**
  * `GET /health`: 200 while the database takes writes, else 503 with the reason. Reading is not enough: a full
  * disk or a read-only file still answers queries while every webhook would get 503, so it writes one row, and
- * runs intake's inserts (rolled back), so a damaged events table shows here too.
+ * runs intake's inserts (rolled back), so a damaged events table shows here too. It also tells the store's size:
+ * its events (kept count, not counted per call) and the bytes of the database file and its write-ahead log.
  */
-export function registerHealthRoute(server: FastifyInstance, store: Store, now: () => number): void {
+export function registerHealthRoute(server: FastifyInstance, store: Store, now: () => number, tally: EventTally): void {
   let writableUntil = 0;
   const { sql } = store;
   // Intake's own statements on its own tables (events, bodies, the dedupe keys), rolled back: a damaged table
@@ -47,6 +50,11 @@ export function registerHealthRoute(server: FastifyInstance, store: Store, now: 
       request.log.error({ problem }, 'health: the database cannot be written');
       return reply.code(503).header('retry-after', '10').send({ ok: false, error: `the database cannot be written (${problem}); webhooks are answered 503 until it can` });
     }
-    return { ok: true, events: store.sql.countEvents.get()!.count };
+    return { ok: true, events: tally.events(), store: { databaseBytes: fileBytes(store.file), walBytes: fileBytes(`${store.file}-wal`) } };
   });
+}
+
+/** A file's size; 0 when it does not exist (the log after a clean close). */
+function fileBytes(file: string): number {
+  return statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 }

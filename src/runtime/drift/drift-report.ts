@@ -4,12 +4,15 @@ import { catalogueEvent, eventOfBody } from '../../mapping/route';
 import type { Store } from '../store/store';
 import { payloadPaths } from './shape';
 
-/** `GET /api/drift`: what real traffic shows that the app does not know or does not map. */
+/**
+ * `GET /api/drift`: what real traffic shows that the app does not know or does not map. The counts outlive the
+ * events: an example the retention pruned is null.
+ */
 export interface DriftReport {
-  unknownTypes: Array<{ type: string | null; count: number; firstSeen: string; lastSeen: string; exampleEventId: number }>;
-  unmappedFields: Array<{ eventType: string; path: string; count: number; exampleEventId: number }>;
+  unknownTypes: Array<{ type: string | null; count: number; firstSeen: string; lastSeen: string; exampleEventId: number | null }>;
+  unmappedFields: Array<{ eventType: string; path: string; count: number; exampleEventId: number | null }>;
   missingFields: Array<{ eventType: string; path: string }>;
-  payloadViolations: Array<{ eventType: string; pointer: string; message: string; count: number; exampleEventId: number }>;
+  payloadViolations: Array<{ eventType: string; pointer: string; message: string; count: number; exampleEventId: number | null }>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -22,6 +25,8 @@ export function driftReport(store: Store, app: AppDefinition, webhookId?: string
   const where = webhookId === undefined ? '' : 'WHERE webhook_id = ?';
   const args = webhookId === undefined ? [] : [webhookId];
   const query = <T>(sql: string) => store.db.prepare(sql).all(...args) as T[];
+  const stored = store.db.prepare<[number], { id: number }>('SELECT id FROM events WHERE id = ?');
+  const example = (id: number) => stored.get(id)?.id ?? null;
   const byEvent = readPathsByEvent(app);
   const readOf = (type: string) => {
     const event = catalogueEvent(app, type);
@@ -34,7 +39,7 @@ export function driftReport(store: Store, app: AppDefinition, webhookId?: string
   const unknownTypes = types
     .filter((row) => !catalogueEvent(app, row.type))
     .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type))
-    .map((row) => ({ type: row.type === '' ? null : row.type, count: row.count, firstSeen: iso(row.first), lastSeen: iso(row.last), exampleEventId: row.example }));
+    .map((row) => ({ type: row.type === '' ? null : row.type, count: row.count, firstSeen: iso(row.first), lastSeen: iso(row.last), exampleEventId: example(row.example) }));
 
   const fields = query<{ type: string; path: string; leaf: number; count: number; example: number }>(
     `SELECT event_type AS type, path, MAX(leaf) AS leaf, SUM(count) AS count, MAX(example_event_id) AS example FROM drift_fields ${where} GROUP BY event_type, path ORDER BY event_type, path`,
@@ -47,7 +52,7 @@ export function driftReport(store: Store, app: AppDefinition, webhookId?: string
     let paths = carried.get(row.type);
     if (!paths) carried.set(row.type, (paths = new Set()));
     paths.add(row.path);
-    if (row.leaf && !isCovered(row.path, read.read)) unmappedFields.push({ eventType: row.type, path: row.path, count: row.count, exampleEventId: row.example });
+    if (row.leaf && !isCovered(row.path, read.read)) unmappedFields.push({ eventType: row.type, path: row.path, count: row.count, exampleEventId: example(row.example) });
   }
   const shapes = sampleShapes(app);
   const missingFields = [...carried].flatMap(([type, paths]) => {
@@ -57,7 +62,7 @@ export function driftReport(store: Store, app: AppDefinition, webhookId?: string
 
   const payloadViolations = query<{ type: string; pointer: string; message: string; count: number; example: number }>(
     `SELECT event_type AS type, pointer, message, SUM(count) AS count, MAX(example_event_id) AS example FROM drift_violations ${where} GROUP BY event_type, pointer, message ORDER BY event_type, pointer, message`,
-  ).map((row) => ({ eventType: row.type, pointer: row.pointer, message: row.message, count: row.count, exampleEventId: row.example }));
+  ).map((row) => ({ eventType: row.type, pointer: row.pointer, message: row.message, count: row.count, exampleEventId: example(row.example) }));
 
   return { unknownTypes, unmappedFields, missingFields, payloadViolations };
 }

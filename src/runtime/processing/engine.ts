@@ -7,6 +7,14 @@ const IDLE_POLL_MS = 1000;
 // While events arrive, background batches (100 events) wait this long between them, up to a backlog this old.
 const BUSY_PAUSE_MS = 20;
 const MAX_BACKLOG_MS = 5000;
+// The store's upkeep (retention, vacuum) runs on start and then at most this often.
+const UPKEEP_EVERY_MS = 5 * 60_000;
+
+/** Background work on the store that is not about any one event (store/retention.ts). */
+export interface Upkeep {
+  /** Runs once, awaiting `between` after each transaction, until done or `stopped()`. */
+  run(now: number, between: () => Promise<void>, stopped: () => boolean): Promise<unknown>;
+}
 
 /** What the engine needs of the deliverer (delivery/deliverer.ts), which comes after processing. */
 export interface DeliveryPump {
@@ -30,6 +38,8 @@ export class Engine {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private upkeeping: Promise<void> | undefined;
+  private nextUpkeepAt = -Infinity;
 
   constructor(
     private readonly store: Store,
@@ -39,6 +49,7 @@ export class Engine {
     private readonly intakeBusy: () => boolean,
     readonly deliverer: DeliveryPump,
     private readonly onError: (error: unknown) => void,
+    private readonly upkeep?: Upkeep,
   ) {}
 
   /** Asks for a pass soon; several kicks during a pass fold into one more pass. */
@@ -85,11 +96,18 @@ export class Engine {
     }
   }
 
-  /** Stops timers and waits for the pass in flight. */
+  /** Runs the store's upkeep now, after the run under way if any (passes start it every UPKEEP_EVERY_MS). */
+  async keepUp(): Promise<void> {
+    while (this.upkeeping) await this.upkeeping;
+    await this.startUpkeep();
+  }
+
+  /** Stops timers and waits for the pass and the upkeep in flight (which stops at its next batch). */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     while (this.running) await this.running;
+    while (this.upkeeping) await this.upkeeping;
     await this.deliverer.close();
   }
 
@@ -100,6 +118,27 @@ export class Engine {
     } catch (error) {
       this.onError(error);
     }
+    // Beside the passes, not inside one: a long first run after a downtime must not hold up processing.
+    if (!this.upkeeping && this.clock.now() >= this.nextUpkeepAt) void this.startUpkeep();
+  }
+
+  private startUpkeep(): Promise<void> {
+    if (!this.upkeep || this.closed) return Promise.resolve();
+    const now = this.clock.now();
+    this.nextUpkeepAt = now + UPKEEP_EVERY_MS;
+    const run = this.upkeep
+      .run(now, () => this.idleTurn(), () => this.closed)
+      .then(() => undefined, this.onError)
+      .finally(() => {
+        if (this.upkeeping === run) this.upkeeping = undefined;
+      });
+    this.upkeeping = run;
+    return run;
+  }
+
+  // Between upkeep transactions: a turn of the event loop, or a pause while events arrive (upkeep can wait).
+  private idleTurn(): Promise<void> {
+    return this.intakeBusy() ? new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS)) : yieldToEventLoop();
   }
 
   private processPending(): Promise<number> {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { StartError } from '../start-error';
 import { createPrivateFile, FOLDER_MODE } from './data-folder';
 import { MIGRATIONS } from './migrations';
@@ -8,6 +9,9 @@ import type { DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow
 
 /** How durable an acknowledged event is: FULL survives power loss, NORMAL only a process crash. */
 export type SyncLevel = 'FULL' | 'NORMAL';
+
+// PRAGMA auto_vacuum's value for INCREMENTAL.
+const INCREMENTAL = 2;
 
 const REPAIR = 'Stop the runtime and restore the file from a backup, or move it aside (with its -wal and -shm) to start with an empty store; sqlite3 FILE ".recover" can save what is readable.';
 
@@ -18,24 +22,44 @@ function checkIntegrity(db: Database.Database, file: string): void {
   if (problems.length > 0) throw new StartError(`${file} is damaged (${problems.join('; ').replace(/\*\*\* in database main \*\*\*\s*/g, '').replace(/\s*\n\s*/g, '; ')}). ${REPAIR}`);
 }
 
+/**
+ * A database made before the retention existed gets incremental vacuum once: only a VACUUM (outside any
+ * transaction) switches it on, which rewrites the file. Returns what was done, or undefined when nothing was.
+ */
+function convertToIncrementalVacuum(db: Database.Database): string | undefined {
+  if (db.pragma('auto_vacuum', { simple: true }) === INCREMENTAL) return undefined;
+  const started = performance.now();
+  db.exec('VACUUM');
+  const mb = ((db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number)) / 1e6;
+  return `converted the store to incremental vacuum, once, so the retention can hand freed space back (VACUUM of ${mb.toFixed(1)} MB took ${Math.round(performance.now() - started)} ms)`;
+}
+
 /** The embedded SQLite store: every runtime state change is one transaction here. */
 export class Store {
   readonly db: Database.Database;
+  /** The database file (its log is this name with -wal). */
+  readonly file: string;
+  /** What opening the store did that the person starting it should hear of (a one-time conversion). */
+  readonly notices: string[] = [];
   private readonly statements;
 
   constructor(dataDir: string, private readonly sync: SyncLevel = 'FULL') {
     mkdirSync(dataDir, { recursive: true, mode: FOLDER_MODE });
-    const file = join(dataDir, 'plugnpaid.sqlite');
+    const file = (this.file = join(dataDir, 'plugnpaid.sqlite'));
     // SQLite gives the -wal and -shm files the database file's mode: created 0600, all three stay private.
     createPrivateFile(file);
     this.db = new Database(file);
     try {
+      // Before the first table: a new database then hands pages freed by the retention back with incremental_vacuum.
+      this.db.pragma('auto_vacuum = INCREMENTAL');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${sync}`);
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
       checkIntegrity(this.db, file);
       this.migrate();
+      const converted = convertToIncrementalVacuum(this.db);
+      if (converted) this.notices.push(converted);
     } catch (error) {
       this.db.close();
       if (error instanceof StartError || !(error instanceof Database.SqliteError)) throw error;
@@ -123,7 +147,6 @@ export class Store {
       lastDeliveryOf: db.prepare<[string, string], DeliveryRow>('SELECT * FROM deliveries WHERE trigger_id = ? AND status = ? ORDER BY id DESC LIMIT 1'),
       setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
-      countEvents: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM events'),
     };
   }
 
