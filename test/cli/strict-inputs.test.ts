@@ -122,6 +122,16 @@ describe('Inputs that used to be accepted silently are refused with what to writ
       expect(existsSync(data)).to.equal(false);
     });
 
+    it('serve refuses a PLUGNPAID_RETENTION_DAYS shorter than the dedupe window with exit 2, saying how long it must be', async () => {
+      const data = join(parent, 'data');
+      const run = await cli(['serve', '--data', data], { env: { PLUGNPAID_RETENTION_DAYS: '3' } });
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.equal(
+        'PLUGNPAID_RETENTION_DAYS (3) is shorter than the dedupe window (PLUGNPAID_DEDUPE_WINDOW_HOURS, 168 hours): events must be kept at least as long as their duplicates are recognised. Set PLUGNPAID_RETENTION_DAYS to 7 or more, or shorten the window.\n',
+      );
+      expect(existsSync(data)).to.equal(false);
+    });
+
     it('deploy --app-version must be a whole number ≥ 1', async () => {
       const run = await cli(['deploy', '--zone-url', 'https://eu1.make.com/api', '--app-id', 'x', '--app-version', 'one', '--dry-run', '--dir', join(parent, 'make-app')]);
       expect(run.code).to.equal(2);
