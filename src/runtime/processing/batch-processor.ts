@@ -51,23 +51,33 @@ export class BatchProcessor {
     for (let batch = this.nextBatch(now); batch.length > 0; batch = this.nextBatch(now)) {
       this.store.backgroundTransaction(() => batch.forEach((event) => this.store.sql.processingStarted.run(event.id)));
       for (const event of batch) if (event.processing_starts === 0) this.underWay.add(event.id);
-      const routed = routeEvents(this.store, this.app, batch);
-      // API requests and mapping run before any transaction, so the write lock is held only for the writes.
-      const enrichments = await this.enrichAll(routed);
-      const plans = await this.planAll(routed, enrichments, now);
-      this.store.backgroundTransaction(() => {
-        plans.forEach((plan, index) => {
-          writePlan(this.store, plan, enrichments[index], now);
-          this.search.indexOne(routed[index]);
-        });
-        this.drift?.record(routed.map((event, index) => ({ routed: event, conversions: plans[index].conversions })));
-      });
-      this.underWay.clear();
+      let plans: EventPlan[];
+      try {
+        plans = await this.processBatch(batch, now);
+      } finally {
+        this.underWay.clear();
+      }
       plans.forEach((plan) => this.onProcessed?.(plan.event, plan.status, plan.error));
       count += batch.length;
       await between();
     }
     return count;
+  }
+
+  // Routes, enriches and plans a batch, then stores the outcome in one transaction.
+  private async processBatch(batch: EventRow[], now: number): Promise<EventPlan[]> {
+    const routed = routeEvents(this.store, this.app, batch);
+    // API requests and mapping run before any transaction, so the write lock is held only for the writes.
+    const enrichments = await this.enrichAll(routed);
+    const plans = await this.planAll(routed, enrichments, now);
+    this.store.backgroundTransaction(() => {
+      plans.forEach((plan, index) => {
+        writePlan(this.store, plan, enrichments[index], now);
+        this.search.indexOne(routed[index]);
+      });
+      this.drift?.record(routed.map((event, index) => ({ routed: event, conversions: plans[index].conversions })));
+    });
+    return plans;
   }
 
   private fetches(moduleName: string): boolean {
