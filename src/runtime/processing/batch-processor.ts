@@ -7,7 +7,6 @@ import type { RoutedEvent } from '../routing';
 import type { EventRow, EventStatus, Store } from '../store/store';
 import { timeSlicer, yieldToEventLoop } from '../time-slice';
 
-const BATCH = 100;
 // API requests in flight at once while enriching a batch: enough to hide latency, few enough for rate limits.
 const ENRICH_CONCURRENCY = 4;
 
@@ -43,12 +42,12 @@ export class BatchProcessor {
   }
 
   /**
-   * Processes until no pending or due event is left, as of `now`, awaiting `between` after each batch (the
-   * engine's way to leave the event loop to intake); resolves to how many were processed.
+   * Processes until no pending or due event is left, as of `now`, in batches of `batchSize()` events, awaiting
+   * `between` after each (the engine's way to leave the event loop to intake); resolves to how many were processed.
    */
-  async run(now: number, between: () => Promise<void> = yieldToEventLoop): Promise<number> {
+  async run(now: number, between: () => Promise<void> = yieldToEventLoop, batchSize: () => number = () => 100): Promise<number> {
     let count = 0;
-    for (let batch = this.nextBatch(now); batch.length > 0; batch = this.nextBatch(now)) {
+    for (let batch = this.nextBatch(now, batchSize()); batch.length > 0; batch = this.nextBatch(now, batchSize())) {
       this.store.backgroundTransaction(() => batch.forEach((event) => this.store.sql.processingStarted.run(event.id)));
       for (const event of batch) if (event.processing_starts === 0) this.underWay.add(event.id);
       let plans: EventPlan[];
@@ -99,7 +98,7 @@ export class BatchProcessor {
   }
 
   /** Events interrupted by a crash come first and alone (so a second crash blames only its event); then pending and due ones. */
-  private nextBatch(now: number): EventRow[] {
+  private nextBatch(now: number, size: number): EventRow[] {
     const { sql } = this.store;
     for (let interrupted = sql.interruptedEvent.get(); interrupted; interrupted = sql.interruptedEvent.get()) {
       if (interrupted.processing_starts < 2) return [interrupted];
@@ -108,8 +107,8 @@ export class BatchProcessor {
       this.store.transaction(() => sql.quarantineEvent.run(routing, QUARANTINE_REASON, now, interrupted.id));
       this.onProcessed?.(interrupted, 'failed', QUARANTINE_REASON);
     }
-    const pending = sql.pendingEvents.all(BATCH);
-    return pending.length < BATCH ? [...pending, ...sql.dueRetries.all(now, BATCH - pending.length)] : pending;
+    const pending = sql.pendingEvents.all(size);
+    return pending.length < size ? [...pending, ...sql.dueRetries.all(now, size - pending.length)] : pending;
   }
   private async enrichAll(routed: RoutedEvent[]): Promise<Array<Map<string, Enrichment>>> {
     const results: Array<Map<string, Enrichment>> = routed.map(() => new Map());

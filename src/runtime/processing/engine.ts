@@ -4,9 +4,14 @@ import type { Store } from '../store/store';
 import { yieldToEventLoop } from '../time-slice';
 
 const IDLE_POLL_MS = 1000;
-// While events arrive, background batches (100 events) wait this long between them, up to a backlog this old.
+// While events arrive, the background pass takes batches of BUSY_BATCH events and waits BUSY_PAUSE_MS between
+// them (about a tenth of the event loop), so acknowledgements come first; once its backlog is MAX_BACKLOG_MS
+// old it takes full batches back to back, so a sustained load cannot delay deliveries and statuses for long.
+// Bundles are derived from the raw events, so pullers never wait for it.
+const BATCH = 100;
+const BUSY_BATCH = 20;
 const BUSY_PAUSE_MS = 20;
-const MAX_BACKLOG_MS = 5000;
+const MAX_BACKLOG_MS = 30_000;
 // The store's upkeep (retention, vacuum) runs on start and then at most this often.
 const UPKEEP_EVERY_MS = 5 * 60_000;
 
@@ -142,14 +147,16 @@ export class Engine {
   }
 
   private processPending(): Promise<number> {
-    return this.processing.run(this.clock.now(), () => this.between());
+    return this.processing.run(this.clock.now(), () => this.between(), () => (this.yielding() ? BUSY_BATCH : BATCH));
   }
 
-  // Between background batches: a turn of the event loop, or a pause while events arrive unless the backlog has
-  // grown old, so processing never falls behind for long.
+  // Whether the background pass gives way to intake: events are arriving and its backlog is still young.
+  private yielding(): boolean {
+    return this.intakeBusy() && this.backlogAgeMs() <= MAX_BACKLOG_MS;
+  }
+
   private between(): Promise<void> {
-    if (!this.intakeBusy() || this.backlogAgeMs() > MAX_BACKLOG_MS) return yieldToEventLoop();
-    return new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS));
+    return this.yielding() ? new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS)) : yieldToEventLoop();
   }
 
   private backlogAgeMs(): number {
