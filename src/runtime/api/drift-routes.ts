@@ -4,6 +4,7 @@ import type { AppDefinition } from '../../definition/types';
 import { catalogueEvent } from '../../mapping/route';
 import { driftReport, mappedPaths } from '../drift/drift-report';
 import { RequestError } from '../request-error';
+import { requeueEvent } from './replay';
 import type { Store } from '../store/store';
 
 interface DriftDeps {
@@ -60,12 +61,7 @@ export function registerDriftRoutes(server: FastifyInstance, deps: DriftDeps): v
         ? (replayable.get(`${status}+webhook`) as Statement<[string, string], { id: number }>).all(body.type, body.webhook)
         : (replayable.get(status) as Statement<[string], { id: number }>).all(body.type);
     // Each goes back in line at a new place after every pull cursor, as a single replay does.
-    store.transaction(() => {
-      for (const { id } of events) {
-        store.sql.requeueEvent.run(id);
-        store.sql.placeEvent.run(store.sql.nextEventPlace.get()!.seq, id);
-      }
-    });
+    store.transaction(() => events.forEach(({ id }) => requeueEvent(store, id)));
     const replayed = events.length;
     if (replayed > 0) deps.onChange();
     return reply.code(202).send({ replayed, type: body.type, status, webhook: body.webhook ?? null });

@@ -35,6 +35,15 @@ export function replayDelivery(store: Store, clock: Clock, id: number): void {
   requeueDeliveries(store, now, [delivery]);
 }
 
+/**
+ * Puts an event back in line to be routed and mapped again, at a new place after every pull cursor (and after
+ * the triggers attached since), so pullers and new triggers get its bundles. Run inside a transaction.
+ */
+export function requeueEvent(store: Store, eventId: number): void {
+  store.sql.requeueEvent.run(eventId);
+  store.sql.placeEvent.run(store.sql.nextEventPlace.get()!.seq, eventId);
+}
+
 /** What `replay event` did, in data and in words. */
 export interface EventReplay {
   event: number;
@@ -59,12 +68,7 @@ export function replayEvent(store: Store, clock: Clock, event: EventRow): EventR
   const now = clock.now();
   // Mapped again means read again: the event takes a place after every pull cursor (and after the triggers
   // attached since), so pullers and new triggers get its bundles.
-  if (remapped) {
-    store.transaction(() => {
-      store.sql.requeueEvent.run(event.id);
-      store.sql.placeEvent.run(store.sql.nextEventPlace.get()!.seq, event.id);
-    });
-  }
+  if (remapped) store.transaction(() => requeueEvent(store, event.id));
   if (failed.length > 0) requeueDeliveries(store, now, failed);
   const said: string[] = [];
   if (event.status !== 'processed') said.push(`event ${event.id} (${event.status}) is routed and mapped again`);

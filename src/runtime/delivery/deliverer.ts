@@ -176,11 +176,12 @@ export class Deliverer {
   }
 
   // The first attempt fixes the bytes (stored before they are sent), so every retry sends the same body under the
-  // same webhook-id, whatever happens to the mapping meanwhile.
+  // same webhook-id, whatever happens to the mapping meanwhile. Without its own fsync: the attempt's record, a
+  // FULL commit, makes it durable; before that record a lost write only means deriving the same bytes again.
   private fixedBody(delivery: DeliveryRow, trigger: TriggerRow): string | null | undefined {
     if (delivery.body !== null) return delivery.body;
     const body = this.options.bundleOf(delivery, trigger);
-    if (typeof body === 'string') this.store.transaction(() => this.store.sql.fixDeliveryBody.run(body, delivery.id));
+    if (typeof body === 'string') this.store.backgroundTransaction(() => this.store.sql.fixDeliveryBody.run(body, delivery.id));
     return body;
   }
 

@@ -148,7 +148,7 @@ function* planSteps(app: AppDefinition, routed: RoutedEvent, enrichments: Map<st
   if (routed.outcome) return { ...plan, status: routed.outcome.status, routing: routed.outcome.routing, error: routed.outcome.routing.reason ?? null };
   const routing: TriggerRouting[] = [];
   // Limits count per trigger, so what a trigger makes of an event does not depend on the other triggers.
-  for (const trigger of routed.triggers) routing.push(yield* mapForTrigger(app, trigger, routed.body, enrichments.get(trigger.id), plan, { bundles: 0, bytes: 0 }, options.limits));
+  for (const trigger of routed.triggers) routing.push(yield* mapForTrigger(app, trigger, routed.body, enrichments.get(trigger.id), plan, options.limits));
   plan.routing = { triggers: routing };
   const waiting = routing.filter((entry) => entry.retrying);
   if (waiting.length > 0) {
@@ -173,7 +173,6 @@ function* mapForTrigger(
   body: unknown,
   enrichment: Enrichment | undefined,
   plan: EventPlan,
-  used: { bundles: number; bytes: number },
   limits: EventLimits,
 ): Generator<void, TriggerRouting> {
   const module = app.modules.find((candidate) => candidate.name === trigger.module);
@@ -188,7 +187,7 @@ function* mapForTrigger(
   }
   const { maxBundles, maxBytes } = limits;
   // Checked before any bundle is made: an order of many lines fails at once instead of after the work.
-  if (used.bundles + steps.items.length > maxBundles) {
+  if (steps.items.length > maxBundles) {
     plan.limited = true;
     return { ...base, error: overLimit(`more than ${maxBundles} bundles`, 'PLUGNPAID_MAX_EVENT_BUNDLES', steps) };
   }
@@ -210,15 +209,13 @@ function* mapForTrigger(
     for (const conversion of bundle.conversions) noteConversion(plan, conversion);
     bytes += Buffer.byteLength(data) + Buffer.byteLength(errors);
     // Stops as soon as the bytes pass the limit, so an event costs at most the limit in memory.
-    if (used.bytes + bytes > maxBytes) {
+    if (bytes > maxBytes) {
       plan.limited = true;
       return { ...base, error: overLimit(`more than ${maxBytes} bytes of bundles`, 'PLUGNPAID_MAX_EVENT_BYTES', steps) };
     }
     made.push({ trigger, seq, data, errors });
     yield;
   }
-  used.bundles += made.length;
-  used.bytes += bytes;
   plan.bundles.push(...made);
   return { ...base, bundles: made.length, invalidBundles: invalid, filtered: steps.filtered };
 }
