@@ -10,12 +10,13 @@ import { RequestError } from '../request-error';
 import { deliveryCountsOf } from '../delivery/delivery-state';
 import { registerDeliveryRoutes } from './delivery-routes';
 import { replayEvent } from './replay';
+import { bundlePageBytes } from './bundle-page';
 import { PAGE_BYTES, pageOf, readBundleCursor, readCursor, readLimit, wholeList } from './paging';
 import type { BundleReader } from '../processing/bundle-reader';
 import { EVENT_FILTERS, EventRow } from '../store/rows';
 import { registerSearchFunctions, searchClauses } from '../search/search-query';
 import type { Store } from '../store/store';
-import { bundleJson, bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
+import { bundleView, deliveryView, eventSummaryView, storedBody, triggerView, webhookView } from './views';
 import type { DeliveryAttemptRow } from '../store/rows';
 
 interface ApiDeps {
@@ -167,9 +168,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     const limit = readLimit(query);
     const trigger = store.sql.triggerById.get(request.params.id)!;
     const page = deps.reader.page(trigger, readBundleCursor(query), limit, PAGE_BYTES);
-    // Written as text: each bundle's JSON is already text, so it is not parsed and serialised again.
-    const items = page.bundles.map(bundleJson).join(',');
-    return reply.type('application/json; charset=utf-8').send(`{"items":[${items}],"next":${JSON.stringify(page.next)},"hasMore":${page.hasMore}}`);
+    return reply.type('application/json; charset=utf-8').send(bundlePageBytes(page));
   });
 
   server.post<{ Params: { id: string } }>('/api/events/:id/replay', async (request, reply) => {

@@ -69,12 +69,6 @@ export function bundleView(bundle: DerivedBundle) {
   };
 }
 
-/** `bundleView` written straight as JSON text, from the bundle's JSON text. */
-export function bundleJson(bundle: DerivedBundle): string {
-  const valid = bundle.errors === '[]';
-  return `{"id":"${bundleCursor(bundle)}","eventId":${bundle.eventId},"triggerId":${JSON.stringify(bundle.triggerId)},"seq":${bundle.seq},"data":${bundle.data},"valid":${valid},"errors":${bundle.errors},"receivedAt":"${new Date(bundle.receivedAt).toISOString()}"}`;
-}
-
 const iso = (value: number | null) => (value === null ? null : new Date(value).toISOString());
 
 /** A delivery; `history` (oldest first) when the caller has its attempts. */
