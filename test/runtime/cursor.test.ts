@@ -69,6 +69,38 @@ describe('The pull cursor always continues', () => {
     expect((await pull('?limit=many')).body.error).to.equal('limit must be a whole number from 1 to 1000, not "many"');
   });
 
+  // More events than the reader takes in one query (100), so pages span several reads, with two events replayed.
+  it('pages through hundreds of events, replayed ones after the rest, each bundle once and in order', async () => {
+    const ids: number[] = [];
+    for (let n = 0; n < 230; n += 1) {
+      const payload = examplePayload('refund');
+      payload.data.order.id = `ord_many_${n}`;
+      ids.push((await runtime.post(hook.url, JSON.stringify(payload))).body.event);
+    }
+    await runtime.runtime.engine.drain();
+    // A trigger attached since makes a replay map the events again, at a place after every cursor.
+    expect((await runtime.api('POST', `/api/webhooks/${hook.id}/triggers`, { module: 'watch-order-refunded' })).status).to.equal(201);
+    for (const replayed of [ids[2], ids[149]]) expect((await runtime.api('POST', `/api/events/${replayed}/replay`)).status).to.equal(202);
+    await runtime.runtime.engine.drain();
+    const expected = [...ids.filter((id) => id !== ids[2] && id !== ids[149]), ids[2], ids[149]];
+
+    const whole = (await pull('?after=0&limit=1000')).body;
+    expect(whole.items.map((bundle: { eventId: number }) => bundle.eventId)).to.deep.equal(expected);
+    expect(whole.hasMore).to.equal(false);
+
+    for (const limit of [100, 7]) {
+      const pulled: number[] = [];
+      for (let after = '0'; ; ) {
+        const page = (await pull(`?after=${after}&limit=${limit}`)).body;
+        expect(page.items.length).to.be.at.most(limit);
+        pulled.push(...page.items.map((bundle: { eventId: number }) => bundle.eventId));
+        if (!page.hasMore) break;
+        after = page.next;
+      }
+      expect(pulled, `limit ${limit}`).to.deep.equal(expected);
+    }
+  });
+
   describe('the event list (newest first)', () => {
     it('pages back with before=next and says when there is more', async () => {
       await refund();

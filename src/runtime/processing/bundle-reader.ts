@@ -37,6 +37,12 @@ export function bundleCursor(bundle: Pick<DerivedBundle, 'place' | 'seq'>): stri
 // A listed bundle's bytes besides its data and errors (id, event, trigger, position, validity, time).
 const ITEM_OVERHEAD = 200;
 
+// Events read per query while filling a page; what a page reads past its end is read again by the next one. Reading
+// `limit + 1` at once read 1.9 events per bundle of small bundles (the cursor's own event comes first, so the
+// last bundle took a second read of `limit + 1`) and 1.4 of 5 KB sales (their page ends at its byte budget, about
+// 750 bundles in); batches of 100 read 1.1 in both, and cost 10 µs less per bundle of small ones.
+const READ_BATCH = 100;
+
 const RETRY_ANSWER: Enrichment = { ok: false, error: 'not fetched yet' };
 
 /**
@@ -89,7 +95,7 @@ export class BundleReader {
     const from = Math.max(cursor.place - (Number.isFinite(cursor.seq) ? 1 : 0), trigger.from_event);
     let place = from;
     for (;;) {
-      const events = this.eventsAfter(trigger.webhook_id, place, types, limit + 1);
+      const events = this.eventsAfter(trigger.webhook_id, place, types, READ_BATCH);
       for (const event of events) {
         place = eventPlace(event);
         const derived = this.derive(event, routed);
@@ -104,7 +110,7 @@ export class BundleReader {
           bytes += size;
         }
       }
-      if (events.length <= limit) return { bundles, next: this.nextOf(bundles, cursor), hasMore: false };
+      if (events.length < READ_BATCH) return { bundles, next: this.nextOf(bundles, cursor), hasMore: false };
     }
   }
 
