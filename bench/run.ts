@@ -25,6 +25,9 @@ interface Options {
   onlyPaced: boolean;
   /** `--only-pipeline`: the SQLite floor and ours, interleaved three times: the acknowledgement ratio alone. */
   onlyPipeline: boolean;
+  /** `--only-pull`: the pull floor and our pull over `events` posted sale events each, interleaved three times. */
+  onlyPull: boolean;
+  events: number;
 }
 
 /** A part of the pipeline whose cost the bench measures by turning it off, with its goal. */
@@ -50,6 +53,8 @@ function options(argv: string[]): Options {
     onlyMetrics: argv.includes('--only-metrics'),
     onlyPaced: argv.includes('--only-paced'),
     onlyPipeline: argv.includes('--only-pipeline'),
+    onlyPull: argv.includes('--only-pull'),
+    events: Number(value('--events', '20000')),
   };
 }
 
@@ -149,6 +154,24 @@ async function pacedDeliveries(dir: string, opts: Options): Promise<PacedDeliver
   }
 }
 
+/** Follows a cursor from the start to the last page (1000 a page): the items, how many came twice, their events. */
+async function pullPages(port: number, pagePath: (after: string) => string): Promise<{ bundles: number; duplicated: number; events: number }> {
+  const seen = new Set<number>();
+  let bundles = 0;
+  let duplicated = 0;
+  for (let after = '0'; ; ) {
+    const page = await api(port, pagePath(after));
+    for (const bundle of page.items) {
+      if (seen.has(bundle.eventId)) duplicated += 1;
+      seen.add(bundle.eventId);
+    }
+    bundles += page.items.length;
+    if (!page.hasMore) break;
+    after = page.next;
+  }
+  return { bundles, duplicated, events: seen.size };
+}
+
 /** Pulls every bundle of the sale and customer triggers (cursor paging, 1000 a page): counts and timing. */
 async function pullAll(port: number): Promise<{ bundles: number; duplicated: number; ms: number; byTrigger: Record<string, number> }> {
   const hook = (await api(port, '/api/webhooks')).items[0];
@@ -158,20 +181,76 @@ async function pullAll(port: number): Promise<{ bundles: number; duplicated: num
   const byTrigger: Record<string, number> = {};
   const started = process.hrtime.bigint();
   for (const trigger of triggers) {
-    const seen = new Set<number>();
-    for (let after = '0'; ; ) {
-      const page = await api(port, `/api/triggers/${trigger.id}/bundles?after=${after}&limit=1000`);
-      for (const bundle of page.items) {
-        if (seen.has(bundle.eventId)) duplicated += 1;
-        seen.add(bundle.eventId);
-      }
-      bundles += page.items.length;
-      if (!page.hasMore) break;
-      after = page.next;
-    }
-    byTrigger[trigger.module] = seen.size;
+    const pulled = await pullPages(port, (after) => `/api/triggers/${trigger.id}/bundles?after=${after}&limit=1000`);
+    bundles += pulled.bundles;
+    duplicated += pulled.duplicated;
+    byTrigger[trigger.module] = pulled.events;
   }
   return { bundles, duplicated, ms: Number(process.hrtime.bigint() - started) / 1e6, byTrigger };
+}
+
+/** A pull's figures: the events read, the bundles (or raw bodies) pulled, and how many per second. */
+interface PullRate {
+  events: number;
+  bundles: number;
+  bundlesPerSecond: number;
+}
+
+/**
+ * The pull floor (bench/servers/pull-floor.ts) over the SQLite floor's store in `dir`, pulled by the same client
+ * loop: twice through, as ours pulls the sale and the customer trigger of each event.
+ */
+async function pullFloorRate(dir: string): Promise<PullRate> {
+  const server = await startServer('pull-floor.ts', dir);
+  try {
+    let bundles = 0;
+    let events = 0;
+    const started = process.hrtime.bigint();
+    for (let pass = 0; pass < 2; pass += 1) {
+      const pulled = await pullPages(server.port, (after) => `/pull?after=${after}&limit=1000`);
+      bundles += pulled.bundles;
+      events = pulled.events;
+    }
+    return { events, bundles, bundlesPerSecond: Math.round(bundles / (Number(process.hrtime.bigint() - started) / 1e9)) };
+  } finally {
+    await stop(server.child);
+  }
+}
+
+/** Posts `count` sale events (each a different order) to a URL. */
+async function postEvents(url: string, template: string, count: number, opts: Options): Promise<void> {
+  let counter = 0;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: opts.connections,
+    amount: count,
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (request) => ({ ...request, body: template.replace('__N__', String(counter++)) }) }],
+  });
+  if (result.non2xx + result.errors + result.timeouts > 0) throw new Error(`posting ${count} events: ${result.non2xx} answers not 2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+}
+
+/** `--only-pull`: the SQLite floor's store and ours filled with the same number of sales, then both pulled, interleaved. */
+async function pullOnly(root: string, template: string, opts: Options): Promise<void> {
+  const floorDir = join(root, 'floor-sqlite');
+  mkdirSync(floorDir, { recursive: true });
+  const floor = await startServer('floor-sqlite.ts', floorDir, [opts.sync]);
+  await postEvents(`http://127.0.0.1:${floor.port}/`, template, opts.events, opts);
+  await stop(floor.child);
+  const ours = await startServer('ours.js', join(root, 'ours'), [opts.sync]);
+  try {
+    await postEvents((await api(ours.port, '/api/webhooks')).items[0].url, template, opts.events, opts);
+    await backgroundDrained(ours.port);
+    for (let turn = 0; turn < 3; turn += 1) {
+      const floorRate = await pullFloorRate(floorDir);
+      const pulled = await pullAll(ours.port);
+      const rate = Math.round(pulled.bundles / (pulled.ms / 1000));
+      console.log(`pull: ${pulled.bundles} bundles at ${rate} bundles/s (${round1(1e6 / rate)} µs each); pull floor ${floorRate.bundles} raw bodies at ${floorRate.bundlesPerSecond}/s (${round1(1e6 / floorRate.bundlesPerSecond)} µs each); ratio ${round(rate / floorRate.bundlesPerSecond)}`);
+    }
+  } finally {
+    await stop(ours.child);
+  }
 }
 
 /** Waits until the background pass has processed everything; when that happened. */
@@ -257,6 +336,10 @@ async function main(): Promise<void> {
       }
       return;
     }
+    if (opts.onlyPull) {
+      await pullOnly(root, template, opts);
+      return;
+    }
     if (opts.onlyDrift || opts.onlyMetrics) {
       const feature = opts.onlyDrift ? DRIFT : METRICS;
       const cost = await featureCost(feature, root, template, opts);
@@ -288,6 +371,7 @@ async function main(): Promise<void> {
     const peakRss = peakRssMb(ours.child);
     await stop(ours.child);
     const oursBytes = storedBytesPerEvent(join(root, 'ours', 'plugnpaid.sqlite'));
+    const pullFloor = await pullFloorRate(join(root, 'floor-sqlite'));
     const storedBytes = { ours: oursBytes, floor: floorBytes, ratio: round(oursBytes / floorBytes) };
 
     // Requests still in flight when autocannon stops may be stored without their 200 being counted,
@@ -305,6 +389,7 @@ async function main(): Promise<void> {
       ackVsPeer: round(ack.rps / peer.rps),
       pipelineVsSqliteFloor: round(pipelineRps / floorSqlite.rps),
       pipelineVsPeer: round(pipelineRps / peer.rps),
+      pullVsFloor: round(pull.bundlesPerSecond / pullFloor.bundlesPerSecond),
     };
     const rows: Array<[string, Load | { rps: number }]> = [
       ['limit (node:http)', limit],
@@ -322,7 +407,7 @@ async function main(): Promise<void> {
     }
     console.log(`\nratios: pipeline/sqlite floor ${ratios.pipelineVsSqliteFloor} (goal ≥ 0.8), pipeline/peer ${ratios.pipelineVsPeer} (goal ≥ 8), ack/limit ${ratios.ackVsLimit}, pipeline/limit ${ratios.pipelineVsLimit}`);
     console.log(`bundles at the 200: ${atAck.bundles} of ${atAck.events * 2} pullable right after the load; the background pass caught up ${backgroundCatchUpMs} ms after it`);
-    console.log(`pull: ${pull.bundles} bundles of ${pull.events} events in ${Math.round(after.pullMs)} ms, ${pull.bundlesPerSecond} bundles/s (goal ≥ 50000)`);
+    console.log(`pull: ${pull.bundles} bundles of ${pull.events} events in ${Math.round(after.pullMs)} ms, ${pull.bundlesPerSecond} bundles/s (goal ≥ 50000); pull floor (parse and serialise the raw bodies) ${pullFloor.bundlesPerSecond}/s over ${pullFloor.events} events, ratio ${ratios.pullVsFloor}`);
     console.log(`stored bytes per event: ours ${storedBytes.ours}, SQLite floor ${storedBytes.floor}, ratio ${storedBytes.ratio} (goal ≤ 1.3)`);
     console.log(`p99 ack at half of our max rate: ${half.p99} ms (goal ≤ 20); our peak RSS ${peakRss ?? '?'} MB (goal ≤ 256)`);
     const expectedBundles = after.events * 2;
@@ -334,7 +419,7 @@ async function main(): Promise<void> {
     console.log(`mapping: slowest module ${slowestMapping} bundles/s per core (goal ≥ 100000)`);
     for (const [module, rate] of Object.entries(mapping)) console.log(`  ${module.padEnd(40)} ${rate}`);
 
-    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, drift: drift ?? null, metrics: metrics ?? null, metricsCalls, pacedDelivery: paced, mappingPerSecond: mapping, storedBytesPerEvent: storedBytes, backgroundCatchUpMs, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half, pull } };
+    const results = { options: opts, bodyBytes: template.length, ratios, p99AckMs: half.p99, lost, duplicated: after.duplicated, peakRssMb: peakRss ?? null, drift: drift ?? null, metrics: metrics ?? null, metricsCalls, pacedDelivery: paced, mappingPerSecond: mapping, storedBytesPerEvent: storedBytes, backgroundCatchUpMs, runs: { limit, floorFile, floorSqlite, peer, ack, pipelineRps, half, pull, pullFloor } };
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('\nwrote bench/results/latest.json');
@@ -346,6 +431,10 @@ async function main(): Promise<void> {
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function fmt(value: number | undefined): string {
