@@ -19,6 +19,7 @@ import { Deliverer } from './delivery/deliverer';
 import { errorHandler } from './error-handler';
 import { connectionTimeouts, registerEdgeLimits } from './edge-limits';
 import { EventIngester } from './intake/event-ingester';
+import { IntakeWriter } from './intake/intake-writer';
 import { registerHealthRoute } from './api/health-route';
 import { registerIngestRoute } from './intake/ingest-route';
 import { registerInsightRoutes } from './api/insight-routes';
@@ -125,6 +126,8 @@ export function createRuntime(
           onError: (error) => server.log.warn({ err: error }, 'an alert could not be sent'),
         });
   const limits = { maxBundles: config.maxEventBundles, maxBytes: config.maxEventBundleBytes };
+  const intakeWriter = new IntakeWriter(store.file, config.sync);
+  const ingester = new EventIngester(intakeWriter, () => clock.now(), config.dedupeWindowMs);
   const processor = new BatchProcessor(
     store,
     app,
@@ -135,9 +138,9 @@ export function createRuntime(
       metrics?.processedAs(event.webhook_id, event.type, status);
       alerter?.processed(event, status, error);
     },
+    () => ingester.idle(),
   );
   const reader = new BundleReader(store, app, limits, (eventId) => processor.underWay.has(eventId));
-  const ingester = new EventIngester(store, () => clock.now(), config.dedupeWindowMs);
   const onBackgroundError = (error: unknown) => server.log.error({ err: error }, 'background processing failed; it will be retried');
   const deliverer = new Deliverer(store, clock, {
     schedule: config.retryScheduleMs,
@@ -234,6 +237,8 @@ export function createRuntime(
     },
     async close() {
       await server.close();
+      await ingester.settle();
+      await intakeWriter.close();
       await engine.close();
       await alerter?.settle();
       store.close();

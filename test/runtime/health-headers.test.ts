@@ -26,12 +26,11 @@ describe('the runtime: /health', function () {
 
   it('answers 503 with the reason while the database cannot be written, and 200 again once it can', async () => {
     expect(await (await healthUntil(runtime.url, 200)).json()).to.deep.include({ ok: true, events: 0 });
+    // Read-only for the runtime's own connection only (intake writes on another): the webhooks' side is the next test's.
     runtime.runtime.store.db.pragma('query_only = ON');
     const failing = await healthUntil(runtime.url, 503);
     expect(failing.headers.get('retry-after')).to.equal('10');
     expect(await failing.json()).to.deep.equal({ ok: false, error: 'the database cannot be written (attempt to write a readonly database); webhooks are answered 503 until it can' });
-    const hook = (await runtime.api('GET', '/api/webhooks')).body.items[0];
-    expect((await runtime.post(hook.url, JSON.stringify(app.modules[0].samples[0].payload))).status).to.equal(503);
     runtime.runtime.store.db.pragma('query_only = OFF');
     expect((await healthUntil(runtime.url, 200)).status).to.equal(200);
   });

@@ -1,37 +1,35 @@
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { boundText, TEXT_LIMITS } from '../../mapping/bounded-text';
-import type { Store } from '../store/store';
+import type { IntakeWriter } from './intake-writer';
+import type { IntakeItem, Ingested } from './writer-messages';
 
-/** The outcome of storing one delivery from Plug&Paid. */
-export interface Ingested {
-  eventId: number;
-  duplicate: boolean;
-}
+export type { Ingested } from './writer-messages';
 
 // Intake counts as busy for this long after its last commit.
 const BUSY_MS = 20;
 
 interface Pending {
-  webhookId: string;
-  body: Buffer;
-  type: string | null;
+  item: IntakeItem;
   resolve: (result: Ingested) => void;
   reject: (error: unknown) => void;
 }
 
 /**
  * Commits received events: the raw body, its dedupe key, its type and the webhook, nothing else (everything
- * else is derived from them after the acknowledgement). Requests that arrive in the same event-loop turn share
- * one transaction (one fsync), and each is answered only after that commit. A duplicate (same webhook, same body within the
- * window) is recognised by a primary key checked in the same transaction, so concurrent copies are safe.
+ * else is derived from them after the acknowledgement). Requests that arrive while a commit waits for the disk
+ * share the next transaction (one fsync), and each is answered only after its commit. The intake writer thread
+ * commits (intake-writer.ts), one batch at a time, so this thread goes on reading requests meanwhile. A
+ * duplicate (same webhook, same body within the window) is recognised by a primary key checked in the same
+ * transaction, so concurrent copies are safe.
  */
 export class EventIngester {
   private queue: Pending[] = [];
+  private committing: Promise<void> | undefined;
+  private readonly waiting: Array<() => void> = [];
   private lastFlush = -Infinity;
 
   constructor(
-    private readonly store: Store,
+    private readonly writer: IntakeWriter,
     private readonly now: () => number,
     private readonly windowMs: number,
   ) {}
@@ -41,8 +39,8 @@ export class EventIngester {
     // The type is kept, listed and filtered on outside the body: a sender's megabyte-long one is cut here.
     const kept = type === null ? null : boundText(type, TEXT_LIMITS.type);
     return new Promise((resolve, reject) => {
-      this.queue.push({ webhookId, body, type: kept, resolve, reject });
-      if (this.queue.length === 1) setImmediate(() => this.flush());
+      this.queue.push({ item: { webhookId, body, type: kept }, resolve, reject });
+      if (this.queue.length === 1 && !this.committing) setImmediate(() => this.flush());
     });
   }
 
@@ -51,30 +49,41 @@ export class EventIngester {
     return performance.now() - this.lastFlush < BUSY_MS;
   }
 
+  /**
+   * Resolves when no intake commit holds the store's write lock, for a write on this thread to start without
+   * waiting for it: the next batch is sent only after the writes woken here ran (see answered).
+   */
+  idle(): Promise<void> {
+    if (!this.committing) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Waits for the events received so far to be committed (closing). */
+  async settle(): Promise<void> {
+    while (this.committing || this.queue.length > 0) await (this.committing ?? new Promise((resolve) => setImmediate(resolve)));
+  }
+
   private flush(): void {
+    if (this.committing || this.queue.length === 0) return;
     this.lastFlush = performance.now();
     const batch = this.queue;
     this.queue = [];
-    let results: Ingested[];
-    try {
-      const now = this.now();
-      results = this.store.transaction(() => batch.map((item) => this.storeOne(item, now)));
-    } catch (error) {
-      batch.forEach((item) => item.reject(error));
-      return;
-    }
-    batch.forEach((item, index) => item.resolve(results[index]));
+    this.committing = this.writer.commit(batch.map((pending) => pending.item), this.now(), this.windowMs).then(
+      (results) => this.answered(batch, (pending, index) => pending.resolve(results[index])),
+      (error: unknown) => this.answered(batch, (pending) => pending.reject(error)),
+    );
   }
 
-  // One read and three writes: the whole batch is one transaction on the only writer, so the read cannot race.
-  private storeOne(item: Pending, now: number): { eventId: number; duplicate: boolean } {
-    const { sql } = this.store;
-    const hash = createHash('sha256').update(item.body).digest('hex');
-    const seen = sql.seenEvent.get(item.webhookId, hash);
-    if (seen && seen.expires_at > now) return { eventId: seen.event_id, duplicate: true };
-    const eventId = Number(sql.insertEvent.run(item.webhookId, hash, item.type, now).lastInsertRowid);
-    sql.insertBody.run(eventId, item.body);
-    sql.markSeen.run(item.webhookId, hash, eventId, now + this.windowMs);
-    return { eventId, duplicate: false };
+  // The next batch goes to the writer before this one's requests are answered, so the disk never waits for this
+  // thread; but writes waiting in idle() go first, and the next batch a turn later.
+  private answered(batch: Pending[], answer: (pending: Pending, index: number) => void): void {
+    this.committing = undefined;
+    this.lastFlush = performance.now();
+    if (this.waiting.length === 0) this.flush();
+    else {
+      this.waiting.splice(0).forEach((resolve) => resolve());
+      setImmediate(() => this.flush());
+    }
+    batch.forEach(answer);
   }
 }

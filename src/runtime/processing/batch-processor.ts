@@ -37,6 +37,8 @@ export class BatchProcessor {
     private readonly drift?: DriftBook,
     /** Told each event's processing outcome once it is written (metrics). */
     private readonly onProcessed?: (event: EventRow, status: EventStatus, error: string | null) => void,
+    /** Resolves when intake's writer holds no write lock, so a batch's write never waits for an fsync on this thread. */
+    private readonly writeTurn: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.search = new SearchIndex(store);
   }
@@ -48,6 +50,7 @@ export class BatchProcessor {
   async run(now: number, between: () => Promise<void> = yieldToEventLoop, batchSize: () => number = () => 100): Promise<number> {
     let count = 0;
     for (let batch = this.nextBatch(now, batchSize()); batch.length > 0; batch = this.nextBatch(now, batchSize())) {
+      await this.writeTurn();
       this.store.backgroundTransaction(() => batch.forEach((event) => this.store.sql.processingStarted.run(event.id)));
       for (const event of batch) if (event.processing_starts === 0) this.underWay.add(event.id);
       let plans: EventPlan[];
@@ -69,6 +72,7 @@ export class BatchProcessor {
     // API requests and mapping run before any transaction, so the write lock is held only for the writes.
     const enrichments = await this.enrichAll(routed);
     const plans = await this.planAll(routed, enrichments, now);
+    await this.writeTurn();
     this.store.backgroundTransaction(() => {
       plans.forEach((plan, index) => {
         writePlan(this.store, plan, enrichments[index], now);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StartError } from '../start-error';
 import { createPrivateFile, FOLDER_MODE } from './data-folder';
+import { INTAKE_SQL } from './intake-sql';
 import { MIGRATIONS } from './migrations';
 import type { DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
 
@@ -81,12 +82,10 @@ export class Store {
       ),
       deleteTrigger: db.prepare('DELETE FROM triggers WHERE id = ?'),
       stopTrigger: db.prepare('UPDATE triggers SET stopped_reason = ? WHERE id = ?'),
-      markSeen: db.prepare('INSERT OR REPLACE INTO deliveries_seen (webhook_id, body_hash, event_id, expires_at) VALUES (?, ?, ?, ?)'),
-      seenEvent: db.prepare<[string, string], { event_id: number; expires_at: number }>(
-        'SELECT event_id, expires_at FROM deliveries_seen WHERE webhook_id = ? AND body_hash = ?',
-      ),
-      insertEvent: db.prepare("INSERT INTO events (webhook_id, body_hash, type, status, received_at) VALUES (?, ?, ?, 'pending', ?)"),
-      insertBody: db.prepare('INSERT INTO event_bodies (event_id, body) VALUES (?, ?)'),
+      markSeen: db.prepare(INTAKE_SQL.markSeen),
+      seenEvent: db.prepare<[string, string], { event_id: number; expires_at: number }>(INTAKE_SQL.seenEvent),
+      insertEvent: db.prepare(INTAKE_SQL.insertEvent),
+      insertBody: db.prepare(INTAKE_SQL.insertBody),
       pendingEvents: db.prepare<[number], EventRow>(
         "SELECT e.*, b.body FROM events e JOIN event_bodies b ON b.event_id = e.id WHERE e.status = 'pending' ORDER BY e.id LIMIT ?",
       ),

@@ -1,0 +1,87 @@
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SyncLevel } from '../store/store';
+import { type IntakeItem, type Ingested, packBatch, type WriterCall, type WriterReply } from './writer-messages';
+
+type CallBody = WriterCall extends infer C ? (C extends WriterCall ? Omit<C, 'call' | 'connection'> : never) : never;
+
+/** The writer thread and the calls awaiting its reply. One per process: every store of the process shares it. */
+interface Thread {
+  worker: Worker;
+  pending: Map<number, { resolve: (reply: WriterReply) => void; reject: (error: Error) => void }>;
+}
+
+let thread: Thread | undefined;
+let nextCall = 1;
+let nextConnection = 1;
+
+// Compiled, the thread is a .js file beside this one; under ts-node (the tests) it is loaded through ts-node.
+function startThread(): Thread {
+  const file = join(__dirname, `writer-thread${extname(__filename)}`);
+  const worker =
+    extname(file) === '.ts'
+      ? new Worker(`require('ts-node/register/transpile-only'); require(${JSON.stringify(file)});`, { eval: true })
+      : new Worker(file);
+  // An idle writer must not keep the process alive; calls in flight keep it referenced (see call()).
+  worker.unref();
+  const started: Thread = { worker, pending: new Map() };
+  worker.on('message', (reply: WriterReply) => {
+    const waiting = started.pending.get(reply.call);
+    started.pending.delete(reply.call);
+    if (started.pending.size === 0) worker.unref();
+    waiting?.resolve(reply);
+  });
+  const fail = (error: Error) => {
+    if (thread === started) thread = undefined;
+    for (const waiting of started.pending.values()) waiting.reject(error);
+    started.pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the intake writer thread exited (code ${code})`)));
+  return started;
+}
+
+/**
+ * Commits received events from a thread of its own (intake/writer-thread.ts), on a connection of its own to the
+ * store's file, so the main thread goes on reading requests while a commit waits for its fsync. A commit resolves
+ * only once the events are durable at the store's sync level. If the thread dies, the calls in flight fail (the
+ * requests are answered 503, so the sender retries) and the next commit starts a new thread.
+ */
+export class IntakeWriter {
+  private opened: Thread | undefined;
+  private readonly connection = nextConnection++;
+
+  constructor(
+    private readonly file: string,
+    private readonly sync: SyncLevel,
+  ) {}
+
+  /** Commits the events in one transaction; resolves to each one's id and whether it was a duplicate. */
+  async commit(items: IntakeItem[], now: number, windowMs: number): Promise<Ingested[]> {
+    if (!this.opened || this.opened !== thread) {
+      this.opened = thread ??= startThread();
+      await this.call(this.opened, { kind: 'open', file: this.file, sync: this.sync });
+    }
+    const batch = packBatch(items);
+    return (await this.call(this.opened, { kind: 'commit', now, windowMs, batch }, [batch.bodies])).results ?? [];
+  }
+
+  /** Closes this store's connection in the thread (the thread stays for other stores, unreferenced). */
+  async close(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    if (opened && opened === thread) await this.call(opened, { kind: 'close' });
+  }
+
+  private call(target: Thread, body: CallBody, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
+    const call = nextCall++;
+    return new Promise<WriterReply>((resolve, reject) => {
+      target.pending.set(call, { resolve, reject });
+      target.worker.ref();
+      target.worker.postMessage({ ...body, call, connection: this.connection } as WriterCall, transfer);
+    }).then((reply) => {
+      if (reply.error) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+      return reply;
+    });
+  }
+}
