@@ -1,15 +1,18 @@
+import { performance } from 'node:perf_hooks';
 import type { BatchProcessor } from './batch-processor';
 import type { Clock } from '../clock';
 import type { Store } from '../store/store';
 import { yieldToEventLoop } from '../time-slice';
 
 const IDLE_POLL_MS = 1000;
-// While events arrive, the background pass takes batches of BUSY_BATCH events and waits BUSY_PAUSE_MS between
-// them (about a tenth of the event loop), so acknowledgements come first; once its backlog is MAX_BACKLOG_MS
-// old it takes full batches back to back, so a sustained load cannot delay deliveries and statuses for long.
-// Bundles are derived from the raw events, so pullers never wait for it.
+// While events arrive, the background pass takes batches of BUSY_BATCH events and, after each, waits until it
+// has taken no more than BUSY_SHARE of the time since (at least BUSY_PAUSE_MS), so acknowledgements come first
+// whatever a batch costs; once its backlog is MAX_BACKLOG_MS old it takes full batches back to back, so a
+// sustained load cannot delay deliveries and statuses for long. Bundles are derived from the raw events, so
+// pullers never wait for it.
 const BATCH = 100;
-const BUSY_BATCH = 20;
+const BUSY_BATCH = 10;
+const BUSY_SHARE = 0.1;
 const BUSY_PAUSE_MS = 20;
 const MAX_BACKLOG_MS = 30_000;
 // The store's upkeep (retention, vacuum) runs on start and then at most this often.
@@ -45,6 +48,7 @@ export class Engine {
   private closed = false;
   private upkeeping: Promise<void> | undefined;
   private nextUpkeepAt = -Infinity;
+  private batchStartedAt = 0;
 
   constructor(
     private readonly store: Store,
@@ -147,6 +151,7 @@ export class Engine {
   }
 
   private processPending(): Promise<number> {
+    this.batchStartedAt = performance.now();
     return this.processing.run(this.clock.now(), () => this.between(), () => (this.yielding() ? BUSY_BATCH : BATCH));
   }
 
@@ -155,8 +160,12 @@ export class Engine {
     return this.intakeBusy() && this.backlogAgeMs() <= MAX_BACKLOG_MS;
   }
 
-  private between(): Promise<void> {
-    return this.yielding() ? new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS)) : yieldToEventLoop();
+  // After a batch: a turn of the event loop, or, while giving way to intake, a pause BUSY_SHARE allows.
+  private async between(): Promise<void> {
+    const took = performance.now() - this.batchStartedAt;
+    if (this.yielding()) await new Promise((resolve) => setTimeout(resolve, Math.max(BUSY_PAUSE_MS, took * (1 / BUSY_SHARE - 1))));
+    else await yieldToEventLoop();
+    this.batchStartedAt = performance.now();
   }
 
   private backlogAgeMs(): number {
