@@ -20,6 +20,7 @@ import { errorHandler } from './error-handler';
 import { connectionTimeouts, registerEdgeLimits } from './edge-limits';
 import { EventIngester } from './intake/event-ingester';
 import { IntakeWriter } from './intake/intake-writer';
+import { Checkpointer } from './store/checkpointer';
 import { registerHealthRoute } from './api/health-route';
 import { registerIngestRoute } from './intake/ingest-route';
 import { registerInsightRoutes } from './api/insight-routes';
@@ -127,6 +128,7 @@ export function createRuntime(
         });
   const limits = { maxBundles: config.maxEventBundles, maxBytes: config.maxEventBundleBytes };
   const intakeWriter = new IntakeWriter(store.file, config.sync);
+  const checkpointer = new Checkpointer(store.file);
   const ingester = new EventIngester(intakeWriter, () => clock.now(), config.dedupeWindowMs);
   const processor = new BatchProcessor(
     store,
@@ -241,6 +243,7 @@ export function createRuntime(
       await intakeWriter.close();
       await engine.close();
       await alerter?.settle();
+      checkpointer.close();
       store.close();
       lock.release();
     },

@@ -1,6 +1,6 @@
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SyncLevel } from '../store/store';
+import { startThread as startWorker } from '../store/thread-file';
 import { type IntakeItem, type Ingested, packBatch, type WriterCall, type WriterReply } from './writer-messages';
 
 type CallBody = WriterCall extends infer C ? (C extends WriterCall ? Omit<C, 'call' | 'connection'> : never) : never;
@@ -15,15 +15,9 @@ let thread: Thread | undefined;
 let nextCall = 1;
 let nextConnection = 1;
 
-// Compiled, the thread is a .js file beside this one; under ts-node (the tests) it is loaded through ts-node.
+// Unreferenced while idle; calls in flight keep it referenced (see call()).
 function startThread(): Thread {
-  const file = join(__dirname, `writer-thread${extname(__filename)}`);
-  const worker =
-    extname(file) === '.ts'
-      ? new Worker(`require('ts-node/register/transpile-only'); require(${JSON.stringify(file)});`, { eval: true })
-      : new Worker(file);
-  // An idle writer must not keep the process alive; calls in flight keep it referenced (see call()).
-  worker.unref();
+  const worker = startWorker(__dirname, 'writer-thread');
   const started: Thread = { worker, pending: new Map() };
   worker.on('message', (reply: WriterReply) => {
     const waiting = started.pending.get(reply.call);

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { SELF_CHECKPOINT_PAGES } from '../store/checkpoint-calls';
 import { INTAKE_SQL } from '../store/intake-sql';
 import { type IntakeItem, type Ingested, unpackBatch, type WriterCall, type WriterReply } from './writer-messages';
 
@@ -22,6 +23,8 @@ function open(file: string, sync: string): Connection {
   db.pragma('foreign_keys = ON');
   // The main thread's connection writes too (processing, the admin API): the one that comes second waits.
   db.pragma('busy_timeout = 5000');
+  // The checkpoint thread copies the log into the database file, so a commit never waits for that (checkpointer.ts).
+  db.pragma(`wal_autocheckpoint = ${SELF_CHECKPOINT_PAGES}`);
   const seen = db.prepare<[string, string], { event_id: number; expires_at: number }>(INTAKE_SQL.seenEvent);
   const insertEvent = db.prepare(INTAKE_SQL.insertEvent);
   const insertBody = db.prepare(INTAKE_SQL.insertBody);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StartError } from '../start-error';
 import { createPrivateFile, FOLDER_MODE } from './data-folder';
+import { SELF_CHECKPOINT_PAGES } from './checkpoint-calls';
 import { INTAKE_SQL } from './intake-sql';
 import { MIGRATIONS } from './migrations';
 import type { DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
@@ -57,6 +58,8 @@ export class Store {
       this.db.pragma(`synchronous = ${sync}`);
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
+      // The checkpoint thread copies the log into the database file, so this thread never waits for that (checkpointer.ts).
+      this.db.pragma(`wal_autocheckpoint = ${SELF_CHECKPOINT_PAGES}`);
       checkIntegrity(this.db, file);
       this.migrate();
       const converted = convertToIncrementalVacuum(this.db);
