@@ -53,8 +53,10 @@ export class IntakeWriter {
   /** Commits the events in one transaction; resolves to each one's id and whether it was a duplicate. */
   async commit(items: IntakeItem[], now: number, windowMs: number): Promise<Ingested[]> {
     if (!this.opened || this.opened !== thread) {
-      this.opened = thread ??= startThread();
-      await this.call(this.opened, { kind: 'open', file: this.file, sync: this.sync });
+      const target = (thread ??= startThread());
+      await this.call(target, { kind: 'open', file: this.file, sync: this.sync });
+      // Only once open: a failed open is tried again by the next commit.
+      this.opened = target;
     }
     const batch = packBatch(items);
     return (await this.call(this.opened, { kind: 'commit', now, windowMs, batch }, [batch.bodies])).results ?? [];
