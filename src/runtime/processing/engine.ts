@@ -1,22 +1,15 @@
 import { performance } from 'node:perf_hooks';
+import { batchSize, pauseAfterBatch } from './background-pace';
 import type { BatchProcessor } from './batch-processor';
 import type { Clock } from '../clock';
 import type { Store } from '../store/store';
 import { yieldToEventLoop } from '../time-slice';
 
 const IDLE_POLL_MS = 1000;
-// While events arrive, the background pass takes batches of BUSY_BATCH events and, after each, waits until it
-// has taken no more than BUSY_SHARE of the time since (at least BUSY_PAUSE_MS), so acknowledgements come first
-// whatever a batch costs; once its backlog is MAX_BACKLOG_MS old it takes full batches back to back, so a
-// sustained load cannot delay deliveries and statuses for long. Bundles are derived from the raw events, so
-// pullers never wait for it.
-const BATCH = 100;
-const BUSY_BATCH = 10;
-const BUSY_SHARE = 0.1;
-const BUSY_PAUSE_MS = 20;
-const MAX_BACKLOG_MS = 30_000;
-// The store's upkeep (retention, vacuum) runs on start and then at most this often.
+// The store's upkeep (retention, vacuum) runs on start and then at most this often, and waits this long between
+// its transactions while events arrive.
 const UPKEEP_EVERY_MS = 5 * 60_000;
+const UPKEEP_BUSY_PAUSE_MS = 20;
 
 /** Background work on the store that is not about any one event (store/retention.ts). */
 export interface Upkeep {
@@ -54,7 +47,7 @@ export class Engine {
     private readonly store: Store,
     private readonly processing: BatchProcessor,
     private readonly clock: Clock,
-    /** Whether intake is busy: background batches then wait BUSY_PAUSE_MS, so acknowledgements come first. */
+    /** Whether intake is busy: background batches then keep to a share of the event loop (background-pace.ts). */
     private readonly intakeBusy: () => boolean,
     readonly deliverer: DeliveryPump,
     private readonly onError: (error: unknown) => void,
@@ -147,24 +140,19 @@ export class Engine {
 
   // Between upkeep transactions: a turn of the event loop, or a pause while events arrive (upkeep can wait).
   private idleTurn(): Promise<void> {
-    return this.intakeBusy() ? new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS)) : yieldToEventLoop();
+    return this.intakeBusy() ? new Promise((resolve) => setTimeout(resolve, UPKEEP_BUSY_PAUSE_MS)) : yieldToEventLoop();
   }
 
   private processPending(): Promise<number> {
     this.batchStartedAt = performance.now();
-    return this.processing.run(this.clock.now(), () => this.between(), () => (this.yielding() ? BUSY_BATCH : BATCH));
+    return this.processing.run(this.clock.now(), () => this.between(), () => batchSize(this.intakeBusy()));
   }
 
-  // Whether the background pass gives way to intake: events are arriving and its backlog is still young.
-  private yielding(): boolean {
-    return this.intakeBusy() && this.backlogAgeMs() <= MAX_BACKLOG_MS;
-  }
-
-  // After a batch: a turn of the event loop, or, while giving way to intake, a pause BUSY_SHARE allows.
+  // After a batch: a turn of the event loop, or while events arrive, the pause that keeps to the pass's share.
   private async between(): Promise<void> {
-    const took = performance.now() - this.batchStartedAt;
-    if (this.yielding()) await new Promise((resolve) => setTimeout(resolve, Math.max(BUSY_PAUSE_MS, took * (1 / BUSY_SHARE - 1))));
-    else await yieldToEventLoop();
+    const busy = this.intakeBusy();
+    const pause = pauseAfterBatch(performance.now() - this.batchStartedAt, busy, busy ? this.backlogAgeMs() : 0);
+    await (pause > 0 ? new Promise((resolve) => setTimeout(resolve, pause)) : yieldToEventLoop());
     this.batchStartedAt = performance.now();
   }
 

@@ -1,0 +1,22 @@
+// While events arrive, the background pass takes batches of BUSY_BATCH events and, after each, waits until it
+// has taken no more than its share of the event loop since, whatever a batch costs: a tenth, so acknowledgements
+// come first; half once its backlog is MAX_BACKLOG_MS old, so a sustained load cannot hold deliveries and statuses
+// back for long, while a request still waits for one short batch at most. While intake is quiet it takes full
+// batches back to back. Bundles are derived from the raw events, so pullers never wait for it.
+const BATCH = 100;
+const BUSY_BATCH = 10;
+const BUSY_SHARE = 0.1;
+const BEHIND_SHARE = 0.5;
+const MAX_BACKLOG_MS = 30_000;
+
+/** How many events the background pass takes in its next batch. */
+export function batchSize(intakeBusy: boolean): number {
+  return intakeBusy ? BUSY_BATCH : BATCH;
+}
+
+/** How long the background pass waits after a batch that took `tookMs`, to keep to its share of the event loop. */
+export function pauseAfterBatch(tookMs: number, intakeBusy: boolean, backlogAgeMs: number): number {
+  if (!intakeBusy) return 0;
+  const share = backlogAgeMs > MAX_BACKLOG_MS ? BEHIND_SHARE : BUSY_SHARE;
+  return tookMs * (1 / share - 1);
+}

@@ -1,0 +1,19 @@
+import { expect } from 'chai';
+import { batchSize, pauseAfterBatch } from '../../src/runtime/processing/background-pace';
+
+describe('the background pass beside intake', () => {
+  it('takes full batches back to back while no events arrive', () => {
+    expect(batchSize(false)).to.equal(100);
+    expect(pauseAfterBatch(40, false, 120_000)).to.equal(0);
+  });
+
+  it('takes small batches while events arrive, and keeps to a tenth of the event loop whatever a batch costs', () => {
+    expect(batchSize(true)).to.equal(10);
+    for (const took of [0.5, 3, 25]) expect(took / (took + pauseAfterBatch(took, true, 1_000))).to.be.closeTo(0.1, 1e-9);
+  });
+
+  it('takes half the event loop once its backlog is 30 s old, so statuses and deliveries catch up under a sustained load', () => {
+    expect(pauseAfterBatch(4, true, 30_000)).to.be.closeTo(36, 1e-9);
+    expect(pauseAfterBatch(4, true, 30_001)).to.be.closeTo(4, 1e-9);
+  });
+});
