@@ -4,8 +4,12 @@ import { RequestError } from '../request-error';
 /** The page size when the caller gives none, and the largest it may ask for. */
 export const PAGE = 100;
 export const MAX_PAGE = 1000;
-/** The JSON bytes a page's items may take: a page ends early past them (with `hasMore`), so no list answer grows without end. */
-export const PAGE_BYTES = 4 * 1024 * 1024;
+/**
+ * The JSON bytes a page's items may take: a page ends early past them (with `hasMore`), so no list answer grows
+ * without end. 1 MiB (about 190 5 KB sale bundles): a page's bundles live until it is sent, and at 4 MiB a pull
+ * of the whole store grew the heap past the runtime's 256 MB memory budget, with no faster pull for it.
+ */
+export const PAGE_BYTES = 1024 * 1024;
 
 /** A page of a list: `next` is where to continue from (always set once a position exists), `hasMore` says whether to go on now. */
 export interface Page<T> {
