@@ -28,9 +28,10 @@ describe('the runtime: intake and checkpoints off the main thread', function () 
     const hook = await runtime.defaultWebhook();
     const file = join(runtime.dataDir, 'plugnpaid.sqlite');
     const before = statSync(file).size;
-    // About 400 KB: far below the log size at which a connection checkpoints by itself (SELF_CHECKPOINT_PAGES).
-    const padding = 'x'.repeat(10_000);
+    // About 2 MB: past the checkpoint thread's 1 MB (CHECKPOINT_FRAMES), far below the log size at which a
+    // connection checkpoints by itself (SELF_CHECKPOINT_PAGES).
+    const padding = 'x'.repeat(50_000);
     for (let n = 0; n < 40; n += 1) expect((await runtime.post(hook.url, JSON.stringify({ ...examplePayload('refund'), n, padding }))).status).to.equal(200);
-    await eventually('the events reaching the database file', () => statSync(file).size >= before + 400_000);
+    await eventually('the events reaching the database file', () => statSync(file).size >= before + 2_000_000);
   });
 });

@@ -1,5 +1,8 @@
-/** How often the checkpoint thread copies the log into the database file. */
+/** How often the checkpoint thread looks at the log. */
 export const CHECKPOINT_EVERY_MS = 100;
+
+/** The log frames (pages) past which the checkpoint thread copies the log into the database file (1 MB). */
+export const CHECKPOINT_FRAMES = 256;
 
 /**
  * Log pages past which a committing connection checkpoints by itself (SQLite's wal_autocheckpoint): far above what
