@@ -10,6 +10,8 @@ const IDLE_POLL_MS = 1000;
 // its transactions while events arrive.
 const UPKEEP_EVERY_MS = 5 * 60_000;
 const UPKEEP_BUSY_PAUSE_MS = 20;
+// The background pass's pause while events arrive is taken in steps this long, each after checking they still do.
+const PAUSE_STEP_MS = 10;
 
 /** Background work on the store that is not about any one event (store/retention.ts). */
 export interface Upkeep {
@@ -148,11 +150,13 @@ export class Engine {
     return this.processing.run(this.clock.now(), () => this.between(), () => batchSize(this.intakeBusy()));
   }
 
-  // After a batch: a turn of the event loop, or while events arrive, the pause that keeps to the pass's share.
+  // After a batch: a turn of the event loop, or while events arrive, the pause that keeps to the pass's share, in
+  // steps, cut short once events stop arriving (a burst that ended must not hold its own deliveries back).
   private async between(): Promise<void> {
     const busy = this.intakeBusy();
-    const pause = pauseAfterBatch(performance.now() - this.batchStartedAt, busy, busy ? this.backlogAgeMs() : 0);
-    await (pause > 0 ? new Promise((resolve) => setTimeout(resolve, pause)) : yieldToEventLoop());
+    let pause = pauseAfterBatch(performance.now() - this.batchStartedAt, busy, busy ? this.backlogAgeMs() : 0);
+    if (pause <= 0) await yieldToEventLoop();
+    for (; pause > 0 && this.intakeBusy(); pause -= PAUSE_STEP_MS) await new Promise((resolve) => setTimeout(resolve, Math.min(pause, PAUSE_STEP_MS)));
     this.batchStartedAt = performance.now();
   }
 
