@@ -59,8 +59,7 @@ export class Deliverer {
   ) {}
 
   /** Starts every due head-of-line delivery whose trigger has none in flight, within the cap; returns how many. */
-  pump(): number {
-    const now = this.clock.now();
+  pump(now = this.clock.now()): number {
     let count = 0;
     for (const delivery of this.store.sql.headDeliveries.all()) {
       if (this.inflight.size >= this.options.concurrency) break;
@@ -73,8 +72,7 @@ export class Deliverer {
         .finally(() => {
           this.inflight.delete(delivery.trigger_id);
           // The trigger's next bundle (or another trigger's, waiting for a free slot) may be due already.
-          if (!this.closed) this.pump();
-          this.wakeAtPace(delivery.trigger_id);
+          this.pumpThenWake(delivery.trigger_id);
         });
       this.inflight.set(delivery.trigger_id, run);
       count += 1;
@@ -110,16 +108,20 @@ export class Deliverer {
 
   // A paced trigger's next bundle falls due between the engine's passes: without a wake-up it would wait for the
   // engine's idle poll (a second), and a pace above one a second would not be kept.
-  private wakeAtPace(triggerId: string): void {
+  // Both at one instant: a timer can fire a millisecond before the clock reaches the pace, and a pump that found
+  // the bundle not yet due followed by a wake-up that found the pace passed lost the trigger until the engine's
+  // next idle poll, a second later.
+  private pumpThenWake(triggerId: string): void {
+    if (this.closed) return;
+    const now = this.clock.now();
+    this.pump(now);
+    this.wakeAtPace(triggerId, now);
+  }
+
+  private wakeAtPace(triggerId: string, now: number): void {
     const at = this.pacedUntil.get(triggerId);
-    if (this.closed || at === undefined || this.inflight.has(triggerId)) return;
-    const wait = at - this.clock.now();
-    if (wait <= 0) return;
-    setTimeout(() => {
-      if (this.closed) return;
-      this.pump();
-      this.wakeAtPace(triggerId);
-    }, wait).unref();
+    if (at === undefined || this.inflight.has(triggerId) || at <= now) return;
+    setTimeout(() => this.pumpThenWake(triggerId), at - now).unref();
   }
 
   // The later of the delivery's own time and its trigger's pacing.
