@@ -20,7 +20,6 @@ import { errorHandler } from './error-handler';
 import { connectionTimeouts, registerEdgeLimits } from './edge-limits';
 import { EventIngester } from './intake/event-ingester';
 import { IntakeWriter } from './intake/intake-writer';
-import { Checkpointer } from './store/checkpointer';
 import { registerHealthRoute } from './api/health-route';
 import { registerIngestRoute } from './intake/ingest-route';
 import { registerInsightRoutes } from './api/insight-routes';
@@ -128,7 +127,6 @@ export function createRuntime(
         });
   const limits = { maxBundles: config.maxEventBundles, maxBytes: config.maxEventBundleBytes };
   const intakeWriter = new IntakeWriter(store.file, config.sync);
-  const checkpointer = new Checkpointer(store.file);
   const ingester = new EventIngester(intakeWriter, () => clock.now(), config.dedupeWindowMs);
   const processor = new BatchProcessor(
     store,
@@ -235,6 +233,8 @@ export function createRuntime(
       lock.announce(address);
       if (created) runtime.defaultWebhook = webhookView(created, baseUrl());
       engine.kick();
+      // The writer thread checkpoints the store too, so it starts with the runtime, not at the first webhook.
+      intakeWriter.open().catch(onBackgroundError);
       return address;
     },
     async close() {
@@ -243,7 +243,6 @@ export function createRuntime(
       await intakeWriter.close();
       await engine.close();
       await alerter?.settle();
-      checkpointer.close();
       store.close();
       lock.release();
     },

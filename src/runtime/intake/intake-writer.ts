@@ -43,6 +43,7 @@ function startThread(): Thread {
  */
 export class IntakeWriter {
   private opened: Thread | undefined;
+  private opening: Promise<void> | undefined;
   private readonly connection = nextConnection++;
 
   constructor(
@@ -50,23 +51,33 @@ export class IntakeWriter {
     private readonly sync: SyncLevel,
   ) {}
 
+  /** Opens this store's connection in the writer thread, if not open yet; from then on the thread also checkpoints the store. */
+  open(): Promise<void> {
+    if (this.opened && this.opened === thread) return Promise.resolve();
+    this.opening ??= this.connect().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
   /** Commits the events in one transaction; resolves to each one's id and whether it was a duplicate. */
   async commit(items: IntakeItem[], now: number, windowMs: number): Promise<Ingested[]> {
-    if (!this.opened || this.opened !== thread) {
-      const target = (thread ??= startThread());
-      await this.call(target, { kind: 'open', file: this.file, sync: this.sync });
-      // Only once open: a failed open is tried again by the next commit.
-      this.opened = target;
-    }
+    await this.open();
     const batch = packBatch(items);
-    return (await this.call(this.opened, { kind: 'commit', now, windowMs, batch }, [batch.bodies])).results ?? [];
+    return (await this.call(this.opened!, { kind: 'commit', now, windowMs, batch }, [batch.bodies])).results ?? [];
   }
 
   /** Closes this store's connection in the thread (the thread stays for other stores, unreferenced). */
   async close(): Promise<void> {
+    await this.opening?.catch(() => undefined);
     const opened = this.opened;
     this.opened = undefined;
     if (opened && opened === thread) await this.call(opened, { kind: 'close' });
+  }
+
+  private async connect(): Promise<void> {
+    const target = (thread ??= startThread());
+    await this.call(target, { kind: 'open', file: this.file, sync: this.sync });
+    // Only once open: a failed open is tried again by the next commit.
+    this.opened = target;
   }
 
   private call(target: Thread, body: CallBody, transfer: ArrayBuffer[] = []): Promise<WriterReply> {

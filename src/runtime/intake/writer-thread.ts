@@ -1,16 +1,18 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { SELF_CHECKPOINT_PAGES } from '../store/checkpoint-calls';
+import { CHECKPOINT_EVERY_MS, LogCheckpoint, SELF_CHECKPOINT_PAGES } from '../store/log-checkpoint';
 import { INTAKE_SQL } from '../store/intake-sql';
 import { type IntakeItem, type Ingested, unpackBatch, type WriterCall, type WriterReply } from './writer-messages';
 
 // The intake writer thread: commits received events on a connection of its own, so the main thread keeps reading
 // and answering requests while a commit waits for the disk (the fsync is most of an event's cost at the durable
-// floor). It runs only intake's statements; everything else stays on the main thread's connection.
+// floor). It runs only intake's statements, and between them the store's checkpoints (log-checkpoint.ts);
+// everything else stays on the main thread's connection.
 
 interface Connection {
   db: Database.Database;
+  checkpoint: LogCheckpoint;
   commit: (items: IntakeItem[], now: number, windowMs: number) => Ingested[];
 }
 
@@ -23,7 +25,7 @@ function open(file: string, sync: string): Connection {
   db.pragma('foreign_keys = ON');
   // The main thread's connection writes too (processing, the admin API): the one that comes second waits.
   db.pragma('busy_timeout = 5000');
-  // The checkpoint thread copies the log into the database file, so a commit never waits for that (checkpointer.ts).
+  // This thread copies the log into the database file between commits, so a commit never waits for that.
   db.pragma(`wal_autocheckpoint = ${SELF_CHECKPOINT_PAGES}`);
   const seen = db.prepare<[string, string], { event_id: number; expires_at: number }>(INTAKE_SQL.seenEvent);
   const insertEvent = db.prepare(INTAKE_SQL.insertEvent);
@@ -41,7 +43,7 @@ function open(file: string, sync: string): Connection {
     return { eventId, duplicate: false };
   };
   const batch = db.transaction((items: IntakeItem[], now: number, windowMs: number) => items.map((item) => storeOne(item, now, windowMs)));
-  return { db, commit: (items, now, windowMs) => batch.immediate(items, now, windowMs) };
+  return { db, checkpoint: new LogCheckpoint(db, file), commit: (items, now, windowMs) => batch.immediate(items, now, windowMs) };
 }
 
 function answer(call: WriterCall): WriterReply {
@@ -52,6 +54,7 @@ function answer(call: WriterCall): WriterReply {
     }
     const connection = connections.get(call.connection);
     if (call.kind === 'close') {
+      connection?.checkpoint.close();
       connection?.db.close();
       connections.delete(call.connection);
       return { call: call.call };
@@ -64,4 +67,11 @@ function answer(call: WriterCall): WriterReply {
   }
 }
 
-parentPort?.on('message', (call: WriterCall) => parentPort?.postMessage(answer(call)));
+const checkpointAll = () => connections.forEach((connection) => connection.checkpoint.run());
+
+// A checkpoint runs after a commit's answer is posted, never before it; the timer covers the main thread's writes.
+parentPort?.on('message', (call: WriterCall) => {
+  parentPort?.postMessage(answer(call));
+  if (call.kind === 'commit') setImmediate(checkpointAll);
+});
+setInterval(checkpointAll, CHECKPOINT_EVERY_MS);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StartError } from '../start-error';
 import { createPrivateFile, FOLDER_MODE } from './data-folder';
-import { SELF_CHECKPOINT_PAGES } from './checkpoint-calls';
+import { SELF_CHECKPOINT_PAGES } from './log-checkpoint';
 import { INTAKE_SQL } from './intake-sql';
 import { MIGRATIONS } from './migrations';
 import type { DeliveryAttemptRow, DeliveryRow, EventRow, EventStatus, TriggerRow, WebhookRow } from './rows';
@@ -58,7 +58,7 @@ export class Store {
       this.db.pragma(`synchronous = ${sync}`);
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
-      // The checkpoint thread copies the log into the database file, so this thread never waits for that (checkpointer.ts).
+      // The intake writer thread copies the log into the database file, so this thread never waits for that (log-checkpoint.ts).
       this.db.pragma(`wal_autocheckpoint = ${SELF_CHECKPOINT_PAGES}`);
       checkIntegrity(this.db, file);
       this.migrate();
