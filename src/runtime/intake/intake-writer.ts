@@ -1,9 +1,16 @@
-import type { Worker } from 'node:worker_threads';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { SyncLevel } from '../store/store';
-import { startThread as startWorker } from '../store/thread-file';
 import { type IntakeItem, type Ingested, packBatch, type WriterCall, type WriterReply } from './writer-messages';
 
-type CallBody = WriterCall extends infer C ? (C extends WriterCall ? Omit<C, 'call' | 'connection'> : never) : never;
+// Omit applied to each kind of call apart (a conditional type on a parameter distributes over a union).
+type Without<Call, Field extends PropertyKey> = Call extends unknown ? Omit<Call, Field> : never;
+// A call without the fields call() fills in.
+type CallBody = Without<WriterCall, 'call' | 'connection'>;
+
+// The thread holds a few statements and one batch of events at a time (bodies travel outside its heap): a small
+// heap keeps the runtime within its memory budget. Past it the thread stops, and the next commit starts another.
+const LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 
 /** The writer thread and the calls awaiting its reply. One per process: every store of the process shares it. */
 interface Thread {
@@ -15,9 +22,15 @@ let thread: Thread | undefined;
 let nextCall = 1;
 let nextConnection = 1;
 
-// Unreferenced while idle; calls in flight keep it referenced (see call()).
+// writer-thread.js beside this file, or under ts-node (the tests) its .ts through ts-node. Unreferenced while
+// idle; calls in flight keep it referenced (see call()).
 function startThread(): Thread {
-  const worker = startWorker(__dirname, 'writer-thread');
+  const file = join(__dirname, `writer-thread${extname(__filename)}`);
+  const worker =
+    extname(file) === '.ts'
+      ? new Worker(`require('ts-node/register/transpile-only'); require(${JSON.stringify(file)});`, { eval: true, resourceLimits: LIMITS })
+      : new Worker(file, { resourceLimits: LIMITS });
+  worker.unref();
   const started: Thread = { worker, pending: new Map() };
   worker.on('message', (reply: WriterReply) => {
     const waiting = started.pending.get(reply.call);

@@ -19,6 +19,7 @@ export const SELF_CHECKPOINT_PAGES = 10_000;
 // the log (mxFrame, at byte 16) and those already copied into the database file (nBackfill, at byte 96).
 const MX_FRAME = 16;
 const N_BACKFILL = 96;
+const readU32 = endianness() === 'LE' ? (bytes: Buffer, offset: number) => bytes.readUInt32LE(offset) : (bytes: Buffer, offset: number) => bytes.readUInt32BE(offset);
 
 /**
  * Copies a store's write-ahead log into its database file (a PASSIVE checkpoint, which never blocks a writer or a
@@ -56,8 +57,7 @@ export class LogCheckpoint {
     try {
       this.fd ??= openSync(`${this.file}-shm`, 'r');
       if (readSync(this.fd, this.header, 0, this.header.length, 0) < this.header.length) return 0;
-      const u32 = (offset: number) => (endianness() === 'LE' ? this.header.readUInt32LE(offset) : this.header.readUInt32BE(offset));
-      return Math.max(0, u32(MX_FRAME) - u32(N_BACKFILL));
+      return Math.max(0, readU32(this.header, MX_FRAME) - readU32(this.header, N_BACKFILL));
     } catch {
       return 0;
     }
