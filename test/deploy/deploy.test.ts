@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
+import { interceptNetwork } from '../helpers/nock-scope';
 
 const KEY = '8a3c8a5e-1b2c-4d5e-8f90-123456789abc';
 const APP = 'plug-and-paid-x1y2z3';
@@ -46,15 +47,9 @@ describe('plugnpaid-connector deploy', function () {
   this.timeout(120_000);
   let dir: string;
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'plugnpaid-deploy-'));
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  interceptNetwork();
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'plugnpaid-deploy-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const deploy = (extra: string[] = [], env: Record<string, string> = { MAKE_API_KEY: KEY }) =>
     cli(['deploy', '--zone-url', `${ZONE}/api`, '--app-id', APP, '--dir', dir, ...extra], { env });

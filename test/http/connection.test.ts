@@ -5,6 +5,7 @@ import { MAX_RATE_RETRIES } from '../../src/http/api-pacing';
 import { runRpc, testConnection } from '../../src/http/connection';
 import { apiFailure } from '../helpers/api-failure';
 import { cli } from '../helpers/cli';
+import { interceptNetwork } from '../helpers/nock-scope';
 
 const app = loadApp();
 const TOKEN = 'pnp_live_5ecr3t_T0ken_abcdef';
@@ -13,9 +14,7 @@ const api = () => nock('https://api.plugnpaid.com');
 const failure = (work: () => Promise<unknown>) => apiFailure(work, TOKEN);
 
 describe('the Plug&Paid connection', () => {
-  before(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  after(() => nock.enableNetConnect());
+  interceptNetwork();
 
   describe('connection test', () => {
     it('calls products/list with the token as a Bearer header and reports the account', async () => {

@@ -8,6 +8,7 @@ import { runRpc, testConnection } from '../../src/http/connection';
 import { apiFailure } from '../helpers/api-failure';
 import { AppCopy } from '../helpers/app-copy';
 import { cli } from '../helpers/cli';
+import { interceptNetwork } from '../helpers/nock-scope';
 
 export const PLUG_AND_PAY_DIR = join(DEFAULT_APP_DIR, 'apps', 'plug-and-pay');
 const app = loadApp(PLUG_AND_PAY_DIR);
@@ -31,9 +32,7 @@ describe('Plug&Pay app', () => {
     TOKEN = `pap_9f8e7d6c5b4a_SecretApiToken${++tokens}`;
     env = { PLUGNPAID_API_TOKEN: TOKEN };
   });
-  before(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  after(() => nock.enableNetConnect());
+  interceptNetwork();
 
   it('reports a misspelt path of the API answer once, at the x-iml, with the key the samples carry', () => {
     const copy = new AppCopy(PLUG_AND_PAY_DIR);

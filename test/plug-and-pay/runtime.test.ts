@@ -5,6 +5,7 @@ import { loadApp } from '../../src/definition/loader';
 import { cli } from '../helpers/cli';
 import { FakeClock, TestRuntime } from '../helpers/runtime';
 import { PLUG_AND_PAY_DIR } from './app.test';
+import { interceptNetwork } from '../helpers/nock-scope';
 
 const app = loadApp(PLUG_AND_PAY_DIR);
 // The API pace is per token (one request a second): a token per test keeps a test from waiting out the second
@@ -26,11 +27,7 @@ describe('Plug&Pay runtime', () => {
   let clock: FakeClock;
   let hookUrl: string;
 
-  before(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-  after(() => nock.enableNetConnect());
+  interceptNetwork('127.0.0.1');
 
   beforeEach(async () => {
     TOKEN = `pap_9f8e7d6c5b4a_SecretApiToken${++tokens}`;
@@ -45,10 +42,7 @@ describe('Plug&Pay runtime', () => {
     hookUrl = (await runtime.defaultWebhook()).url;
   });
 
-  afterEach(async () => {
-    nock.cleanAll();
-    await runtime.destroy();
-  });
+  afterEach(async () => runtime.destroy());
 
   const events = async () => (await runtime.api('GET', '/api/events')).body.items as Array<{ id: number; type: string; status: string; error: string | null; attempts: number }>;
   const bundlesOf = async (module: string) => {

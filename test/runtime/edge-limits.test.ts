@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, Socket } from 'node:net';
-import nock from 'nock';
 import { loadApp } from '../../src/definition/loader';
 import { configFromEnv, ConfigError } from '../../src/runtime/config';
 import { eventually } from '../helpers/eventually';
@@ -50,15 +49,6 @@ describe('the runtime under a connection flood', function () {
   let runtime: TestRuntime;
   let port: number;
   let flood: SilentConnection[] = [];
-  // These tests count real sockets: other files' nock, active once imported, would let an Agent open more than its maxSockets.
-  let nockWasActive = false;
-  before(() => {
-    nockWasActive = nock.isActive();
-    if (nockWasActive) nock.restore();
-  });
-  after(() => {
-    if (nockWasActive) nock.activate();
-  });
   const open = async () => new Promise<number>((resolve) => runtime.runtime.server.server.getConnections((_error, count) => resolve(count)));
 
   afterEach(async () => {
