@@ -207,7 +207,7 @@ export function createRuntime(
         done(Object.assign(error as Error, { statusCode: 400 }), undefined);
       }
     });
-    registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, reader, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick(), driftEnabled: config.drift, searchBudgetMs: config.searchBudgetMs });
+    registerApiRoutes(admin, { store, app, clock, baseUrl, ingester, reader, allowPrivateDestinations: config.allowPrivateDestinations, onChange: () => engine.kick(), driftEnabled: config.drift, searchBudgetMs: config.searchBudgetMs, retentionDays: config.retentionDays });
     registerInsightRoutes(admin, { store, app, clock, api: enrichment });
   });
 

@@ -75,7 +75,10 @@ describe('the retention: a bounded store', () => {
 
     expect(derivedRows(old)).to.deep.equal({ events: 0, bodies: 0, deliveries: 0, attempts: 0, searchTerms: 0, dedupeKeys: 0 });
     expect(derivedRows(newer)).to.deep.equal({ events: 1, bodies: 1, deliveries: 1, attempts: 1, searchTerms: 1, dedupeKeys: 0 });
-    expect((await runtime.api('GET', `/api/events/${old}`)).status).to.equal(404);
+    expect(await runtime.api('GET', `/api/events/${old}`)).to.deep.equal({
+      status: 404,
+      body: { error: `event ${old} not found: events older than the retention (PLUGNPAID_RETENTION_DAYS, 30 days) are removed; raise it to keep them longer` },
+    });
     expect((await runtime.api('GET', '/api/events?q=ord_newer')).body.items.map((event: { id: number }) => event.id)).to.deep.equal([newer]);
     expect((await runtime.api('GET', '/api/events?q=ord_old')).body.items).to.deep.equal([]);
   });
@@ -179,6 +182,33 @@ describe('the retention: a bounded store', () => {
     await send(refund('ord_three'));
     await runtime.runtime.engine.keepUp();
     expect((await runtime.api('GET', '/health')).body.events).to.equal(1);
+  });
+});
+
+describe('an event the retention removed, asked for by id', () => {
+  let clock: FakeClock;
+  let runtime: TestRuntime;
+  beforeEach(async () => {
+    clock = new FakeClock();
+    runtime = await new TestRuntime(undefined, { clock, retentionDays: 10 }).start();
+  });
+  afterEach(async () => runtime.destroy());
+
+  it('is answered 404 naming the configured retention, for its detail and its replay, while a number never issued is plainly not found', async () => {
+    const hook = await runtime.defaultWebhook();
+    const pruned = (await runtime.post(hook.url, refund('ord_pruned'))).body.event as number;
+    await runtime.runtime.engine.drain();
+    clock.advance(11 * DAY_MS);
+    const kept = (await runtime.post(hook.url, refund('ord_kept'))).body.event as number;
+    await runtime.runtime.engine.drain();
+    await runtime.runtime.engine.keepUp();
+
+    const why = `event ${pruned} not found: events older than the retention (PLUGNPAID_RETENTION_DAYS, 10 days) are removed; raise it to keep them longer`;
+    expect(await runtime.api('GET', `/api/events/${pruned}`)).to.deep.equal({ status: 404, body: { error: why } });
+    expect(await runtime.api('POST', `/api/events/${pruned}/replay`)).to.deep.equal({ status: 404, body: { error: why } });
+    expect((await runtime.api('GET', `/api/events/${kept}`)).status).to.equal(200);
+    expect(await runtime.api('GET', `/api/events/${kept + 1}`)).to.deep.equal({ status: 404, body: { error: `event ${kept + 1} not found` } });
+    expect(await runtime.api('GET', '/api/events/first')).to.deep.equal({ status: 404, body: { error: 'event first not found' } });
   });
 });
 

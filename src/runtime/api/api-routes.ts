@@ -33,6 +33,8 @@ interface ApiDeps {
   driftEnabled: boolean;
   /** Time one search may take before it is stopped. */
   searchBudgetMs: number;
+  /** PLUGNPAID_RETENTION_DAYS: a missing event's 404 names it. */
+  retentionDays: number;
 }
 
 /** The admin HTTP API under /api; `server` is the authenticated admin scope (see server.ts), not the root. */
@@ -53,6 +55,18 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
     const webhook = store.sql.webhookById.get(id);
     if (!webhook) throw new RequestError(404, `webhook ${id} not found`);
     return webhook;
+  };
+
+  // Only the retention deletes events and no number is issued twice, so a missing one at or below the last issued
+  // was pruned (or was a replay's place, from the same sequence, never an event): the 404 gives the rule, and
+  // nothing is kept per pruned event.
+  const lastIssued = store.db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+  const eventOr404 = (id: string) => {
+    const event = store.sql.eventById.get(Number(id));
+    if (event) return event;
+    const issued = /^\d{1,15}$/.test(id) && Number(id) <= (lastIssued.get()?.seq ?? 0);
+    const why = `: events older than the retention (PLUGNPAID_RETENTION_DAYS, ${deps.retentionDays} day${deps.retentionDays === 1 ? '' : 's'}) are removed; raise it to keep them longer`;
+    throw new RequestError(404, `event ${id} not found${issued ? why : ''}`);
   };
 
   // The modules a trigger can use, in the app's order, with their group, parameter definitions, output schema
@@ -150,8 +164,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
   });
 
   server.get<{ Params: { id: string } }>('/api/events/:id', async (request) => {
-    const event = store.sql.eventById.get(Number(request.params.id));
-    if (!event) throw new RequestError(404, `event ${request.params.id} not found`);
+    const event = eventOr404(request.params.id);
     return {
       ...eventSummaryView(event, deliveryCountsOf(store, [event.id]).get(event.id)!),
       body: storedBody(event.body),
@@ -172,8 +185,7 @@ export function registerApiRoutes(server: FastifyInstance, deps: ApiDeps): void 
   });
 
   server.post<{ Params: { id: string } }>('/api/events/:id/replay', async (request, reply) => {
-    const event = store.sql.eventById.get(Number(request.params.id));
-    if (!event) throw new RequestError(404, `event ${request.params.id} not found`);
+    const event = eventOr404(request.params.id);
     const outcome = replayEvent(store, clock, event);
     if (outcome.remapped || outcome.deliveriesQueued > 0) deps.onChange();
     return reply.code(outcome.remapped || outcome.deliveriesQueued > 0 ? 202 : 200).send(outcome);
