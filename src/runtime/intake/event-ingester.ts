@@ -16,15 +16,17 @@ interface Pending {
 
 /**
  * Commits received events: the raw body, its dedupe key, its type and the webhook, nothing else (everything
- * else is derived from them after the acknowledgement). Requests that arrive while a commit waits for the disk
- * share the next transaction (one fsync), and each is answered only after its commit. The intake writer thread
- * commits (intake-writer.ts), one batch at a time, so this thread goes on reading requests meanwhile. A
- * duplicate (same webhook, same body within the window) is recognised by a primary key checked in the same
- * transaction, so concurrent copies are safe.
+ * else is derived from them after the acknowledgement). Each event-loop turn's requests go to the intake writer
+ * thread as one batch (intake-writer.ts) at once; the batches that arrive there while a commit waits for the disk
+ * share the next transaction (one fsync), and each request is answered only after its commit. A duplicate (same
+ * webhook, same body within the window) is recognised by a primary key checked in the same transaction, so
+ * concurrent copies are safe.
  */
 export class EventIngester {
   private queue: Pending[] = [];
-  private committing: Promise<void> | undefined;
+  private inFlight = 0;
+  // The last batch sent: the writer answers in order, so once it is answered every earlier one is.
+  private latest: Promise<void> | undefined;
   private readonly waiting: Array<() => void> = [];
   private lastFlush = -Infinity;
 
@@ -40,7 +42,7 @@ export class EventIngester {
     const kept = type === null ? null : boundText(type, TEXT_LIMITS.type);
     return new Promise((resolve, reject) => {
       this.queue.push({ item: { webhookId, body, type: kept }, resolve, reject });
-      if (this.queue.length === 1 && !this.committing) setImmediate(() => this.flush());
+      if (this.queue.length === 1 && this.waiting.length === 0) setImmediate(() => this.flush());
     });
   }
 
@@ -50,37 +52,36 @@ export class EventIngester {
   }
 
   /**
-   * Resolves when no intake commit holds the store's write lock, for a write on this thread to start without
-   * waiting for it: the next batch is sent only after the writes woken here ran (see answered).
+   * Resolves when no intake commit holds or waits for the store's write lock, for a write on this thread to start
+   * without waiting for it: batches are held back from then until the writes woken here ran (see answered).
    */
   idle(): Promise<void> {
-    if (!this.committing) return Promise.resolve();
+    if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   /** Waits for the events received so far to be committed (closing). */
   async settle(): Promise<void> {
-    while (this.committing || this.queue.length > 0) await (this.committing ?? new Promise((resolve) => setImmediate(resolve)));
+    while (this.inFlight > 0 || this.queue.length > 0) await (this.inFlight > 0 ? this.latest : new Promise((resolve) => setImmediate(resolve)));
   }
 
   private flush(): void {
-    if (this.committing || this.queue.length === 0) return;
+    if (this.waiting.length > 0 || this.queue.length === 0) return;
     this.lastFlush = performance.now();
     const batch = this.queue;
     this.queue = [];
-    this.committing = this.writer.commit(batch.map((pending) => pending.item), this.now(), this.windowMs).then(
+    this.inFlight += 1;
+    this.latest = this.writer.commit(batch.map((pending) => pending.item), this.now(), this.windowMs).then(
       (results) => this.answered(batch, (pending, index) => pending.resolve(results[index])),
       (error: unknown) => this.answered(batch, (pending) => pending.reject(error)),
     );
   }
 
-  // The next batch goes to the writer before this one's requests are answered, so the disk never waits for this
-  // thread; but writes waiting in idle() go first, and the next batch a turn later.
+  // Once no batch is in flight, writes waiting in idle() run, and the batch held back meanwhile goes a turn later.
   private answered(batch: Pending[], answer: (pending: Pending, index: number) => void): void {
-    this.committing = undefined;
+    this.inFlight -= 1;
     this.lastFlush = performance.now();
-    if (this.waiting.length === 0) this.flush();
-    else {
+    if (this.inFlight === 0 && this.waiting.length > 0) {
       this.waiting.splice(0).forEach((resolve) => resolve());
       setImmediate(() => this.flush());
     }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { CHECKPOINT_EVERY_MS, LogCheckpoint, SELF_CHECKPOINT_PAGES } from '../store/log-checkpoint';
 import { INTAKE_SQL } from '../store/intake-sql';
 import { type IntakeItem, type Ingested, unpackBatch, type WriterCall, type WriterReply } from './writer-messages';
@@ -13,7 +13,8 @@ import { type IntakeItem, type Ingested, unpackBatch, type WriterCall, type Writ
 interface Connection {
   db: Database.Database;
   checkpoint: LogCheckpoint;
-  commit: (items: IntakeItem[], now: number, windowMs: number) => Ingested[];
+  /** Commits several calls' events in one transaction; each call's results in its order. */
+  commit: (calls: Array<{ items: IntakeItem[]; now: number; windowMs: number }>) => Ingested[][];
 }
 
 const connections = new Map<number, Connection>();
@@ -42,36 +43,76 @@ function open(file: string, sync: string): Connection {
     markSeen.run(item.webhookId, hash, eventId, now + windowMs);
     return { eventId, duplicate: false };
   };
-  const batch = db.transaction((items: IntakeItem[], now: number, windowMs: number) => items.map((item) => storeOne(item, now, windowMs)));
-  return { db, checkpoint: new LogCheckpoint(db, file), commit: (items, now, windowMs) => batch.immediate(items, now, windowMs) };
+  const batch = db.transaction((calls: Array<{ items: IntakeItem[]; now: number; windowMs: number }>) =>
+    calls.map(({ items, now, windowMs }) => items.map((item) => storeOne(item, now, windowMs))),
+  );
+  return { db, checkpoint: new LogCheckpoint(db, file), commit: (calls) => batch.immediate(calls) };
 }
 
-function answer(call: WriterCall): WriterReply {
+// A transaction takes at most this many calls (each one request loop turn's events), which bounds its memory.
+const MAX_CALLS_PER_COMMIT = 64;
+
+type CommitCall = Extract<WriterCall, { kind: 'commit' }>;
+
+function answer(call: Exclude<WriterCall, CommitCall>): WriterReply {
   try {
     if (call.kind === 'open') {
       connections.set(call.connection, open(call.file, call.sync));
       return { call: call.call };
     }
     const connection = connections.get(call.connection);
-    if (call.kind === 'close') {
-      connection?.checkpoint.close();
-      connection?.db.close();
-      connections.delete(call.connection);
-      return { call: call.call };
-    }
-    if (!connection) throw new Error('the intake writer has no open connection for this store');
-    return { call: call.call, results: connection.commit(unpackBatch(call.batch), call.now, call.windowMs) };
+    connection?.checkpoint.close();
+    connection?.db.close();
+    connections.delete(call.connection);
+    return { call: call.call };
   } catch (error) {
-    const { message, code } = error as { message: string; code?: string };
-    return { call: call.call, error: { message, code } };
+    return { call: call.call, error: failure(error) };
   }
+}
+
+// Calls that queued up for one store while the last commit waited for its fsync share one transaction, so the
+// disk never waits for the main thread to send the next batch (group commit); each call gets its own reply.
+function commitAll(calls: CommitCall[]): WriterReply[] {
+  try {
+    const connection = connections.get(calls[0].connection);
+    if (!connection) throw new Error('the intake writer has no open connection for this store');
+    const results = connection.commit(calls.map((call) => ({ items: unpackBatch(call.batch), now: call.now, windowMs: call.windowMs })));
+    return calls.map((call, index) => ({ call: call.call, results: results[index] }));
+  } catch (error) {
+    return calls.map((call) => ({ call: call.call, error: failure(error) }));
+  }
+}
+
+function failure(error: unknown): { message: string; code?: string } {
+  const { message, code } = error as { message: string; code?: string };
+  return { message, code };
+}
+
+/** Answers `first` and every call queued behind it, in order, consecutive commits to one store together. */
+function answerQueued(port: MessagePort, first: WriterCall): void {
+  let group: CommitCall[] = [];
+  const commitGroup = () => {
+    if (group.length > 0) commitAll(group).forEach((reply) => port.postMessage(reply));
+    group = [];
+  };
+  for (let call: WriterCall | undefined = first; call; call = (receiveMessageOnPort(port)?.message as WriterCall | undefined)) {
+    if (call.kind === 'commit' && (group.length === 0 || group[0].connection === call.connection) && group.length < MAX_CALLS_PER_COMMIT) {
+      group.push(call);
+      continue;
+    }
+    commitGroup();
+    if (call.kind === 'commit') group.push(call);
+    else port.postMessage(answer(call));
+  }
+  commitGroup();
 }
 
 const checkpointAll = () => connections.forEach((connection) => connection.checkpoint.run());
 
-// A checkpoint runs after a commit's answer is posted, never before it; the timer covers the main thread's writes.
-parentPort?.on('message', (call: WriterCall) => {
-  parentPort?.postMessage(answer(call));
-  if (call.kind === 'commit') setImmediate(checkpointAll);
+// A checkpoint runs after the commits' answers are posted, never before them; the timer covers the main thread's writes.
+const port = parentPort;
+port?.on('message', (call: WriterCall) => {
+  answerQueued(port, call);
+  setImmediate(checkpointAll);
 });
 setInterval(checkpointAll, CHECKPOINT_EVERY_MS);
