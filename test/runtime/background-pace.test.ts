@@ -3,16 +3,19 @@ import { batchSize, pauseAfterBatch } from '../../src/runtime/processing/backgro
 
 describe('the background pass beside intake', () => {
   it('takes full batches back to back while no events arrive', () => {
-    expect(batchSize(false)).to.equal(100);
+    expect(batchSize(false, 0)).to.equal(100);
+    expect(batchSize(false, 120_000)).to.equal(100);
     expect(pauseAfterBatch(40, false, 120_000)).to.equal(0);
   });
 
   it('takes small batches while events arrive, and keeps to a tenth of the event loop whatever a batch costs', () => {
-    expect(batchSize(true)).to.equal(10);
+    expect(batchSize(true, 1_000)).to.equal(3);
     for (const took of [0.5, 3, 25]) expect(took / (took + pauseAfterBatch(took, true, 1_000))).to.be.closeTo(0.1, 1e-9);
   });
 
-  it('takes half the event loop once its backlog is 30 s old, so statuses and deliveries catch up under a sustained load', () => {
+  it('takes half the event loop, in larger batches, once its backlog is 30 s old, so statuses and deliveries catch up under a sustained load', () => {
+    expect(batchSize(true, 30_000)).to.equal(3);
+    expect(batchSize(true, 30_001)).to.equal(10);
     expect(pauseAfterBatch(4, true, 30_000)).to.be.closeTo(36, 1e-9);
     expect(pauseAfterBatch(4, true, 30_001)).to.be.closeTo(4, 1e-9);
   });

@@ -147,7 +147,10 @@ export class Engine {
 
   private processPending(): Promise<number> {
     this.batchStartedAt = performance.now();
-    return this.processing.run(this.clock.now(), () => this.between(), () => batchSize(this.intakeBusy()));
+    return this.processing.run(this.clock.now(), () => this.between(), () => {
+      const busy = this.intakeBusy();
+      return batchSize(busy, busy ? this.backlogAgeMs() : 0);
+    });
   }
 
   // After a batch: a turn of the event loop, or while events arrive, the pause that keeps to the pass's share, in
