@@ -99,4 +99,32 @@ describe('the runtime when its intake writer thread dies', function () {
     expect([...listed].sort((a, b) => a - b)).to.deep.equal(acknowledged.map((event) => event.id).sort((a, b) => a - b));
     for (const event of acknowledged) expect((await runtime.api('GET', `/api/events/${event.id}`)).body.body).to.deep.equal(JSON.parse(event.body));
   });
+
+  it('still closes the store and releases its folder when the thread dies while closing, and a new runtime finds every event', async () => {
+    const hook = await runtime.defaultWebhook();
+    const stored = await runtime.post(hook.url, JSON.stringify({ ...examplePayload('refund'), closing: true }));
+    expect(stored.status).to.equal(200);
+    const post = Worker.prototype.postMessage;
+    let killed = false;
+    Worker.prototype.postMessage = function (this: Worker, message: WriterCall, transfer?: readonly ArrayBuffer[]) {
+      if (message?.kind !== 'close') return post.call(this, message, transfer as ArrayBuffer[]);
+      killed = true;
+      void this.terminate();
+    } as typeof post;
+    try {
+      await runtime.runtime.close();
+    } finally {
+      Worker.prototype.postMessage = post;
+    }
+    expect(killed).to.equal(true);
+
+    const again = await new TestRuntime(runtime.dataDir).start();
+    try {
+      const event = await again.api('GET', `/api/events/${stored.body.event}`);
+      expect(event.status).to.equal(200);
+      expect(event.body.body.closing).to.equal(true);
+    } finally {
+      await again.stop();
+    }
+  });
 });

@@ -83,7 +83,9 @@ export class IntakeWriter {
     await this.opening?.catch(() => undefined);
     const opened = this.opened;
     this.opened = undefined;
-    if (opened && opened === thread) await this.call(opened, { kind: 'close' });
+    // A thread that dies meanwhile takes its connections with it (better-sqlite3 closes them as the thread ends):
+    // nothing is left to close, and the runtime must still close the rest of the store and release its folder.
+    if (opened && opened === thread) await this.call(opened, { kind: 'close' }).catch(() => undefined);
   }
 
   private async connect(): Promise<void> {
