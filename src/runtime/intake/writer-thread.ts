@@ -88,31 +88,34 @@ function failure(error: unknown): { message: string; code?: string } {
   return { message, code };
 }
 
-/** Answers `first` and every call queued behind it, in order, consecutive commits to one store together. */
+const checkpointAll = () => connections.forEach((connection) => connection.checkpoint.run());
+
+/**
+ * Answers `first` and every call queued behind it, in order: consecutive commits to one store together, and after
+ * each transaction's answers are posted, a checkpoint if enough of the log waits, so one runs between commits
+ * however long the queue stays full.
+ */
 function answerQueued(port: MessagePort, first: WriterCall): void {
   let group: CommitCall[] = [];
   const commitGroup = () => {
-    if (group.length > 0) commitAll(group).forEach((reply) => port.postMessage(reply));
+    if (group.length === 0) return;
+    commitAll(group).forEach((reply) => port.postMessage(reply));
     group = [];
+    checkpointAll();
   };
-  for (let call: WriterCall | undefined = first; call; call = (receiveMessageOnPort(port)?.message as WriterCall | undefined)) {
-    if (call.kind === 'commit' && (group.length === 0 || group[0].connection === call.connection) && group.length < MAX_CALLS_PER_COMMIT) {
-      group.push(call);
+  for (let call: WriterCall | undefined = first; call; call = receiveMessageOnPort(port)?.message as WriterCall | undefined) {
+    if (call.kind !== 'commit') {
+      commitGroup();
+      port.postMessage(answer(call));
       continue;
     }
-    commitGroup();
-    if (call.kind === 'commit') group.push(call);
-    else port.postMessage(answer(call));
+    if (group.length === MAX_CALLS_PER_COMMIT || (group.length > 0 && group[0].connection !== call.connection)) commitGroup();
+    group.push(call);
   }
   commitGroup();
 }
 
-const checkpointAll = () => connections.forEach((connection) => connection.checkpoint.run());
-
-// A checkpoint runs after the commits' answers are posted, never before them; the timer covers the main thread's writes.
+// The timer covers the main thread's writes, which no commit here follows.
 const port = parentPort;
-port?.on('message', (call: WriterCall) => {
-  answerQueued(port, call);
-  setImmediate(checkpointAll);
-});
+port?.on('message', (call: WriterCall) => answerQueued(port, call));
 setInterval(checkpointAll, CHECKPOINT_EVERY_MS);
