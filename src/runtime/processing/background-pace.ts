@@ -13,15 +13,19 @@ const BUSY_SHARE = 0.1;
 const BEHIND_SHARE = 0.5;
 const MAX_BACKLOG_MS = 30_000;
 
-/** How many events the background pass takes in its next batch, given how old its oldest waiting event is. */
-export function batchSize(intakeBusy: boolean, backlogAgeMs: number): number {
-  if (!intakeBusy) return BATCH;
-  return backlogAgeMs > MAX_BACKLOG_MS ? BEHIND_BATCH : BUSY_BATCH;
+/** How the background pass paces its next batch: how many events it takes, and its share of the event loop. */
+export interface Pace {
+  batch: number;
+  share: number;
+}
+
+/** The pace of the next batch, given whether events arrive and how old the oldest waiting one is. */
+export function paceFor(intakeBusy: boolean, backlogAgeMs: number): Pace {
+  if (!intakeBusy) return { batch: BATCH, share: 1 };
+  return backlogAgeMs > MAX_BACKLOG_MS ? { batch: BEHIND_BATCH, share: BEHIND_SHARE } : { batch: BUSY_BATCH, share: BUSY_SHARE };
 }
 
 /** How long the background pass waits after a batch that took `tookMs`, to keep to its share of the event loop. */
-export function pauseAfterBatch(tookMs: number, intakeBusy: boolean, backlogAgeMs: number): number {
-  if (!intakeBusy) return 0;
-  const share = backlogAgeMs > MAX_BACKLOG_MS ? BEHIND_SHARE : BUSY_SHARE;
-  return tookMs * (1 / share - 1);
+export function pauseAfterBatch(tookMs: number, pace: Pace): number {
+  return tookMs * (1 / pace.share - 1);
 }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { batchSize, pauseAfterBatch } from './background-pace';
+import { type Pace, paceFor, pauseAfterBatch } from './background-pace';
 import type { BatchProcessor } from './batch-processor';
 import type { Clock } from '../clock';
 import type { Store } from '../store/store';
@@ -44,6 +44,8 @@ export class Engine {
   private upkeeping: Promise<void> | undefined;
   private nextUpkeepAt = -Infinity;
   private batchStartedAt = 0;
+  // The pace of the batch under way, chosen as it was taken (one look at the backlog a batch).
+  private pace: Pace = paceFor(false, 0);
 
   constructor(
     private readonly store: Store,
@@ -149,15 +151,15 @@ export class Engine {
     this.batchStartedAt = performance.now();
     return this.processing.run(this.clock.now(), () => this.between(), () => {
       const busy = this.intakeBusy();
-      return batchSize(busy, busy ? this.backlogAgeMs() : 0);
+      this.pace = paceFor(busy, busy ? this.backlogAgeMs() : 0);
+      return this.pace.batch;
     });
   }
 
   // After a batch: a turn of the event loop, or while events arrive, the pause that keeps to the pass's share, in
   // steps, cut short once events stop arriving (a burst that ended must not hold its own deliveries back).
   private async between(): Promise<void> {
-    const busy = this.intakeBusy();
-    let pause = pauseAfterBatch(performance.now() - this.batchStartedAt, busy, busy ? this.backlogAgeMs() : 0);
+    let pause = this.intakeBusy() ? pauseAfterBatch(performance.now() - this.batchStartedAt, this.pace) : 0;
     if (pause <= 0) await yieldToEventLoop();
     for (; pause > 0 && this.intakeBusy(); pause -= PAUSE_STEP_MS) await new Promise((resolve) => setTimeout(resolve, Math.min(pause, PAUSE_STEP_MS)));
     this.batchStartedAt = performance.now();
